@@ -1,0 +1,161 @@
+"""Line classification: the first pass of the splitter.
+
+Every line of a document gets a kind (heading, numbered item, bullet, table row, code, ...)
+and a cleaned title, so that the splitter reasons about structure rather than characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from qagraph.ingest import cues
+
+
+class Kind(StrEnum):
+    BLANK = "blank"
+    FENCE = "fence"  # a ``` or ~~~ delimiter
+    CODE = "code"  # inside a fence, or a code comment next to code
+    HEADING = "heading"  # markdown '#' heading
+    QMARK = "qmarker"  # 'Q:', 'Q12.', 'Question 3:' (also as a heading)
+    SUMMARY = "summary"  # <summary>...</summary>
+    BOLD = "bold"  # a line that is (mostly) bold
+    NUMBERED = "numbered"  # '12. ...', '12) ...', '**12)** ...'
+    BULLET = "bullet"
+    TABLE = "table"
+    HTML = "html"  # a line of raw markup such as <br/> or <table>
+    TEXT = "text"
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_QMARK = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2}\s*)?(?:Q|Question)\s*(\d{1,4})?\s*[:.)\-–—]\s*(?:[*_]{1,2})?\s*(.*)$",
+    re.I,
+)
+_NUMBERED = re.compile(r"^(\s*)(?:[*_]{2})?(\d{1,3})[.)](?:[*_]{2})?\s+(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:[-+•●▪◦‣]|\*(?!\*))\s+(.*)$")
+_BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(.*)$")
+_SUMMARY = re.compile(r"<summary>(.*?)(?:</summary>|$)", re.I)
+_HTML = re.compile(r"^\s*</?[a-zA-Z][^>]*>|^\s*&nbsp;\s*$")
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$|<a\s+(name|id)=[^>]*>\s*</a>", re.I)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One classified line.
+
+    Attributes:
+        idx: 0-based index in the document text.
+        raw: The line as written.
+        kind: Structural kind.
+        title: Text with markers stripped (for candidate questions and headings).
+        indent: Leading spaces (tabs count 4).
+        level: Heading level for headings, else 0.
+        number: Original numbering, when the line carries one.
+    """
+
+    idx: int
+    raw: str
+    kind: Kind
+    title: str
+    indent: int = 0
+    level: int = 0
+    number: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.kind is Kind.BLANK
+
+
+def clean_title(text: str) -> str:
+    """Strip emphasis markers, anchors and trailing emoji from a candidate title."""
+    text = _ANCHOR.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = re.sub(r"\*\*|__", "", text).strip().strip("*_").strip()
+    return cues.strip_trailing_noise(text) if "?" in text else text.strip()
+
+
+def _indent(raw: str) -> int:
+    expanded = raw.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+def _classify(idx: int, raw: str) -> Line:
+    stripped = raw.strip()
+    indent = _indent(raw)
+    if not stripped:
+        return Line(idx, raw, Kind.BLANK, "")
+    if m := _SUMMARY.search(stripped):
+        return Line(idx, raw, Kind.SUMMARY, clean_title(re.sub(r"<[^>]+>", "", m.group(1))))
+    if m := _QMARK.match(stripped):
+        number, rest = m.group(1), m.group(2)
+        if rest and not rest.lower().startswith(("a:", "answer")):
+            return Line(idx, raw, Kind.QMARK, clean_title(rest), indent, number=number)
+    if m := _HEADING.match(stripped):
+        title = clean_title(m.group(2))
+        number = None
+        if n := re.match(r"^(\d{1,3})[.)]\s+(.*)$", title):
+            number, title = n.group(1), n.group(2)
+        return Line(idx, raw, Kind.HEADING, title, indent, level=len(m.group(1)), number=number)
+    if m := _NUMBERED.match(raw):
+        return Line(idx, raw, Kind.NUMBERED, clean_title(m.group(3)), indent, number=m.group(2))
+    if m := _BOLD.match(stripped):
+        bold, rest = m.group(2), m.group(3)
+        if not rest or len(bold) >= len(rest) or cues.ends_with_question(bold):
+            if n := re.match(r"^(\d{1,3})[.)]\s*(.*)$", bold.strip()):
+                title = clean_title(f"{n.group(2)} {rest}".strip())
+                return Line(idx, raw, Kind.NUMBERED, title, indent, number=n.group(1))
+            return Line(idx, raw, Kind.BOLD, clean_title(f"{bold} {rest}".strip()), indent)
+    if m := _BULLET.match(raw):
+        return Line(idx, raw, Kind.BULLET, clean_title(m.group(2)), indent)
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return Line(idx, raw, Kind.TABLE, stripped, indent)
+    if _HTML.match(stripped):
+        return Line(idx, raw, Kind.HTML, re.sub(r"<[^>]+>", "", stripped).strip(), indent)
+    return Line(idx, raw, Kind.TEXT, stripped, indent)
+
+
+def classify_lines(lines: list[str]) -> list[Line]:
+    """Classify every line, tracking fenced code and unfenced code comments."""
+    out: list[Line] = []
+    fence: str | None = None
+    for idx, raw in enumerate(lines):
+        if m := _FENCE.match(raw):
+            marker = m.group(1)
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+            out.append(Line(idx, raw, Kind.FENCE, raw.strip(), _indent(raw)))
+            continue
+        if fence is not None:
+            out.append(Line(idx, raw, Kind.CODE, raw, _indent(raw)))
+            continue
+        out.append(_classify(idx, raw))
+    return _mark_unfenced_code(out)
+
+
+def _mark_unfenced_code(lines: list[Line]) -> list[Line]:
+    """Re-tag '# comment' lines that sit between code lines: code, not markdown headings.
+
+    Documents copied from web pages lose their code blocks' fences and indentation, which
+    turns Python comments into would-be headings.
+    """
+
+    def neighbour(i: int, step: int) -> Line | None:
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].blank:
+            j += step
+        return lines[j] if 0 <= j < len(lines) else None
+
+    result = list(lines)
+    for i, line in enumerate(lines):
+        if line.kind is not Kind.HEADING or not line.raw.lstrip().startswith("# "):
+            continue
+        prev, nxt = neighbour(i, -1), neighbour(i, 1)
+        if any(n is not None and cues.is_code_line(n.raw) for n in (prev, nxt)):
+            result[i] = Line(line.idx, line.raw, Kind.CODE, line.raw, line.indent)
+    return result

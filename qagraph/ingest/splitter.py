@@ -1,0 +1,438 @@
+"""Split a document into question/answer blocks by its structure.
+
+The splitter first learns how *this* document marks its questions (Q: lines, numbered
+lists, question headings at some level, bold lines, bullet lists of questions), then walks
+the lines once, deciding for each whether it opens a question, opens a section, opens a
+topic block (a titled block with no question mark, such as "Design: ..."), or continues the
+current answer. Lists, sub-headings and follow-up questions nested inside an answer stay in
+that answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from qagraph.ingest import cues
+from qagraph.ingest.lines import Kind, Line, classify_lines
+
+logger = logging.getLogger(__name__)
+
+_FOOTER = re.compile(
+    r"^(thanks?( you)? for reading|if you (liked|like|enjoyed)|follow me\b|subscribe\b|"
+    r"share this\b|related (posts|articles|stories)\b)",
+    re.I,
+)
+_STRUCTURED = (Kind.BULLET, Kind.NUMBERED, Kind.TABLE, Kind.CODE, Kind.FENCE, Kind.BOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitterConfig:
+    """Knobs of the splitter; the defaults are what the tests and the eval use.
+
+    Attributes:
+        max_question_words: A plain line longer than this is prose, not a question.
+        min_question_share: Share of question-like items that makes a list or a heading
+            level a list of questions.
+        template_repeats: A short title line repeated this often ("How to Answer",
+            "Example") is a sub-heading inside answers, never a section.
+    """
+
+    max_question_words: int = 45
+    min_question_share: float = 0.5
+    template_repeats: int = 3
+
+    def __post_init__(self) -> None:
+        if self.max_question_words < 3:
+            raise ValueError("max_question_words must be at least 3")
+        if not 0.0 < self.min_question_share <= 1.0:
+            raise ValueError("min_question_share must be in (0, 1]")
+        if self.template_repeats < 2:
+            raise ValueError("template_repeats must be at least 2")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A question (or topic) with the line span of its answer, before rendering.
+
+    Attributes:
+        question: Question or topic title.
+        number: Original numbering, if any.
+        section: Title of the enclosing section, if any.
+        kind: "question", "topic" (titled block without a question) or "listed"
+            (a question given in a list without an answer).
+        line: 0-based index of the question line.
+        body: 0-based inclusive (first, last) line span of the answer, or None.
+    """
+
+    question: str
+    number: str | None
+    section: str | None
+    kind: str
+    line: int
+    body: tuple[int, int] | None
+
+
+@dataclass
+class _Run:
+    """Consecutively numbered top-level items."""
+
+    items: list[int] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    nested: bool = False
+    verdict: bool | None = None
+
+
+@dataclass
+class _Open:
+    line: Line
+    kind: str  # question | line | topic
+    run: int | None
+    body: list[int] = field(default_factory=list)
+
+
+def split_lines(lines: list[str], config: SplitterConfig | None = None) -> list[Block]:
+    """Split a document, given as its lines, into question/answer blocks."""
+    return _Splitter(classify_lines(lines), config or SplitterConfig()).run()
+
+
+class _Splitter:
+    def __init__(self, lines: list[Line], config: SplitterConfig) -> None:
+        self.lines = lines
+        self.config = config
+        nonblank = [ln for ln in lines if not ln.blank]
+        self.uses_blank = len(lines) - len(nonblank) > 0.3 * max(1, len(nonblank))
+        self.templates = self._template_titles()
+        self.q_levels = self._question_heading_levels()
+        self.bold_questions = self._share_questions([ln for ln in lines if ln.kind is Kind.BOLD])
+        self.runs, self.run_of = self._numbered_runs()
+        self.lists = self._question_lists()
+        self.blocks: list[Block] = []
+        self.section: str | None = None
+        self.section_level: int | None = None
+        self.open: _Open | None = None
+
+    # -- document-level structure -------------------------------------------------------
+
+    def _share_questions(self, lines: list[Line], *, minimum: int = 2) -> bool:
+        if len(lines) < minimum:
+            return False
+        hits = sum(cues.question_score(ln.title) >= 0.7 for ln in lines)
+        return hits / len(lines) >= self.config.min_question_share
+
+    def _template_titles(self) -> set[str]:
+        counts: dict[str, int] = {}
+        for ln in self.lines:
+            if ln.kind is Kind.TEXT and cues.has_heading_shape(ln.title):
+                key = ln.title.lower()
+                counts[key] = counts.get(key, 0) + 1
+        return {k for k, n in counts.items() if n >= self.config.template_repeats}
+
+    def _question_heading_levels(self) -> set[int]:
+        by_level: dict[int, list[Line]] = {}
+        for ln in self.lines:
+            if ln.kind is Kind.HEADING:
+                by_level.setdefault(ln.level, []).append(ln)
+        levels = set()
+        for level, heads in by_level.items():
+            numbered = sum(h.number is not None for h in heads)
+            if self._share_questions(heads) or (numbered >= 3 and numbered >= len(heads) / 2):
+                levels.add(level)
+        return levels
+
+    def _numbered_runs(self) -> tuple[list[_Run], dict[int, int]]:
+        runs: list[_Run] = []
+        run_of: dict[int, int] = {}
+        for ln in self.lines:
+            if ln.kind is not Kind.NUMBERED or ln.indent > 1:
+                continue
+            n = int(ln.number or 0)
+            target = None
+            for r in range(len(runs) - 1, -1, -1):
+                if runs[r].numbers[-1] == n - 1:
+                    target = r
+                    break
+            if target is None:
+                runs.append(_Run())
+                target = len(runs) - 1
+            else:
+                for later in runs[target + 1 :]:
+                    later.nested = True  # an earlier run continues after it
+            runs[target].items.append(ln.idx)
+            runs[target].numbers.append(n)
+            run_of[ln.idx] = target
+        return runs, run_of
+
+    def _question_lists(self) -> dict[int, list[int]]:
+        """Bullet lists of bare questions introduced by a line that announces questions."""
+        found: dict[int, list[int]] = {}
+        i = 0
+        while i < len(self.lines):
+            if self.lines[i].kind is not Kind.BULLET or self.lines[i].indent > 3:
+                i += 1
+                continue
+            group = []
+            while i < len(self.lines) and (
+                self.lines[i].blank
+                or (self.lines[i].kind is Kind.BULLET and self.lines[i].indent <= 3)
+            ):
+                if not self.lines[i].blank:
+                    group.append(i)
+                i += 1
+            intro = self._prev_nonblank(group[0])
+            if len(group) >= 2 and intro is not None and self._is_list_intro(intro):
+                if all(self._bare_question(self.lines[j].title) for j in group):
+                    found[intro.idx] = group
+        return found
+
+    def _bare_question(self, text: str) -> bool:
+        return (
+            cues.ends_with_question(text)
+            and not cues.is_link_only(text)
+            and len(text.split()) <= self.config.max_question_words
+        )
+
+    @staticmethod
+    def _is_list_intro(line: Line) -> bool:
+        text = line.title.lower()
+        short = len(text.split()) <= 10 and line.kind in (Kind.TEXT, Kind.HEADING, Kind.BOLD)
+        announces = "question" in text or "faq" in text
+        return short and announces and "follow" not in text
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _prev_nonblank(self, i: int) -> Line | None:
+        j = i - 1
+        while j >= 0 and self.lines[j].blank:
+            j -= 1
+        return self.lines[j] if j >= 0 else None
+
+    def _next_nonblank(self, i: int) -> Line | None:
+        j = i + 1
+        while j < len(self.lines) and self.lines[j].blank:
+            j += 1
+        # A title printed twice in a row (a page artefact) counts once.
+        if j < len(self.lines) and self.lines[j].raw.strip() == self.lines[i].raw.strip():
+            return self._next_nonblank(j)
+        return self.lines[j] if j < len(self.lines) else None
+
+    def _isolated(self, i: int) -> bool:
+        if not self.uses_blank:
+            return True
+        before = i == 0 or self.lines[i - 1].blank
+        after = i + 1 >= len(self.lines) or self.lines[i + 1].blank
+        return before and after
+
+    def _heading_like(self, ln: Line) -> bool:
+        return (
+            ln.kind is Kind.TEXT
+            and not cues.ends_with_question(ln.title)
+            and cues.has_heading_shape(ln.title)
+            and (len(ln.title.split()) <= 8 or cues.is_title_case(ln.title))
+            and ln.title.lower() not in self.templates
+            and self._isolated(ln.idx)
+        )
+
+    def _plain_question(self, ln: Line) -> bool:
+        return (
+            ln.kind is Kind.TEXT
+            and cues.ends_with_question(ln.title)
+            and len(ln.title.split()) <= self.config.max_question_words
+            and self._isolated(ln.idx)
+        )
+
+    def _run_is_question(self, idx: int) -> bool:
+        run = self.runs[self.run_of[idx]]
+        if run.verdict is None:
+            run.verdict = self._judge_run(run)
+        return run.verdict
+
+    def _judge_run(self, run: _Run, *, weak_context: bool | None = None) -> bool:
+        if run.nested:
+            return False
+        scores = [cues.question_score(self.lines[i].title) for i in run.items]
+        if sum(scores) / len(scores) >= self.config.min_question_share:
+            return True
+        with_body = sum(self._has_body(i) for i in run.items)
+        if weak_context is None:
+            weak_context = self.open is None or self.open.kind == "topic"
+        return len(run.items) >= 2 and with_body >= len(run.items) / 2 and weak_context
+
+    def _has_body(self, i: int) -> bool:
+        nxt = self._next_nonblank(i)
+        return nxt is not None and not (nxt.kind is Kind.NUMBERED and nxt.indent <= 1)
+
+    def _is_candidate(self, ln: Line) -> bool:
+        """Would this line open a question (used for look-ahead from a title line)?"""
+        if ln.kind in (Kind.QMARK, Kind.SUMMARY):
+            return True
+        if ln.kind is Kind.NUMBERED and ln.indent <= 1:
+            run = self.runs[self.run_of[ln.idx]]
+            if run.verdict is not None:
+                return run.verdict
+            # Judged as it would be right after a section title: the context is then weak.
+            return self._judge_run(run, weak_context=True)
+        if ln.kind is Kind.HEADING:
+            return ln.level in self.q_levels or cues.question_score(ln.title) >= 0.8
+        if ln.kind is Kind.BOLD:
+            return self.bold_questions and cues.question_score(ln.title) >= 0.5
+        return self._plain_question(ln)
+
+    def _continues_open_run(self, ln: Line) -> bool:
+        o = self.open
+        if o is None or o.run is None or ln.kind is not Kind.NUMBERED:
+            return False
+        return (
+            self.run_of.get(ln.idx) == o.run and int(ln.number or 0) == int(o.line.number or 0) + 1
+        )
+
+    def _list_is_nested(self, intro: int) -> bool:
+        """A question list sandwiched between two items of the open numbered question."""
+        if self.open is None or self.open.run is None:
+            return False
+        last = self.lists[intro][-1]
+        for ln in self.lines[last + 1 :]:
+            if ln.kind is Kind.NUMBERED and ln.indent <= 1:
+                return self._continues_open_run(ln)
+        return False
+
+    def _topic_has_no_questions(self, head: Line) -> bool:
+        for ln in self.lines[head.idx + 1 :]:
+            if ln.kind is Kind.HEADING and ln.level <= head.level:
+                return True
+            if self._is_candidate(ln):
+                return False
+        return True
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def _decide(self, ln: Line) -> str:
+        if ln.idx in self.lists and not self._list_is_nested(ln.idx):
+            return "intro"
+        kind = ln.kind
+        if kind in (Kind.QMARK, Kind.SUMMARY):
+            return "question"
+        if kind is Kind.HEADING:
+            return self._decide_heading(ln)
+        if kind is Kind.BOLD:
+            score = cues.question_score(ln.title)
+            if (self.bold_questions and (score >= 0.5 or self._bold_title(ln))) or (
+                score >= 0.8 and self.open is None
+            ):
+                return "question"
+            return "content"
+        if kind is Kind.NUMBERED and ln.indent <= 1:
+            return "question" if self._run_is_question(ln.idx) else "content"
+        if kind is Kind.TEXT:
+            return self._decide_text(ln)
+        return "content"
+
+    def _decide_heading(self, ln: Line) -> str:
+        score = cues.question_score(ln.title)
+        if self.q_levels:
+            top = min(self.q_levels)
+            if ln.level in self.q_levels and (score >= 0.5 or ln.number is not None):
+                return "question"
+            if ln.level > top:
+                return "content"
+        elif score >= 0.8:
+            return "question"
+        elif self.open is not None and self.open.kind != "topic":
+            if self.section_level is not None and ln.level > self.section_level:
+                return "content"
+        nxt = self._next_nonblank(ln.idx)
+        if (
+            nxt is not None
+            and self._structured(nxt)
+            and (self.open is None or self.open.kind == "topic")
+            and self._topic_has_no_questions(ln)
+            and not self._only_links_until_next_heading(ln)
+        ):
+            return "topic"
+        return "section"
+
+    def _only_links_until_next_heading(self, head: Line) -> bool:
+        for ln in self.lines[head.idx + 1 :]:
+            if ln.kind is Kind.HEADING:
+                break
+            if ln.kind not in (Kind.BLANK, Kind.HTML) and not cues.is_link_only(ln.title):
+                return False
+        return True
+
+    @staticmethod
+    def _bold_title(ln: Line) -> bool:
+        """A whole line in bold that reads as a title: a sibling of bold questions."""
+        raw = ln.raw.strip()
+        return raw.endswith(("**", "__")) and cues.has_heading_shape(ln.title)
+
+    def _structured(self, ln: Line) -> bool:
+        if ln.kind in _STRUCTURED:
+            return True
+        return ln.kind is Kind.TEXT and (
+            cues.is_label(ln.title) or cues.is_enumerated_label(ln.title)
+        )
+
+    def _decide_text(self, ln: Line) -> str:
+        if _FOOTER.match(ln.title):
+            return "end"
+        if self._plain_question(ln) and (self.open is None or self.open.kind in ("line", "topic")):
+            return "question"
+        if not self._heading_like(ln):
+            return "content"
+        nxt = self._next_nonblank(ln.idx)
+        if nxt is None:
+            return "content"
+        # Inside an answer, only a title-cased line is a section title ("Conclusion");
+        # a sentence-cased one ("View the full salary guide") is part of the answer.
+        if self.open is not None and self.open.kind != "topic" and not cues.is_title_case(ln.title):
+            return "content"
+        if self._is_candidate(nxt):
+            return "content" if self._continues_open_run(nxt) else "section"
+        if self._heading_like(nxt) or nxt.kind is Kind.HEADING:
+            return "section"
+        if nxt.kind is Kind.TEXT and cues.is_prose(nxt.title):
+            return "section"
+        if self._structured(nxt) and (self.open is None or self.open.kind == "topic"):
+            return "topic"
+        return "content"
+
+    def run(self) -> list[Block]:
+        skip: set[int] = set()
+        for ln in self.lines:
+            if ln.idx in skip:
+                continue
+            action = self._decide(ln)
+            if action == "content":
+                if self.open is not None:
+                    self.open.body.append(ln.idx)
+                continue
+            self._close()
+            if action in ("question", "topic"):
+                kind = (
+                    "topic"
+                    if action == "topic"
+                    else ("line" if ln.kind is Kind.TEXT else "question")
+                )
+                run = self.run_of.get(ln.idx) if ln.kind is Kind.NUMBERED else None
+                self.open = _Open(ln, kind, run)
+            elif action == "section":
+                self.section = ln.title.rstrip(":").strip() or self.section
+                self.section_level = ln.level if ln.kind is Kind.HEADING else None
+            elif action == "intro":
+                self.section = ln.title.rstrip(":").strip()
+                for j in self.lists[ln.idx]:
+                    item = self.lines[j]
+                    self.blocks.append(Block(item.title, None, self.section, "listed", j, None))
+                    skip.add(j)
+        self._close()
+        return self.blocks
+
+    def _close(self) -> None:
+        o, self.open = self.open, None
+        if o is None:
+            return
+        body = [i for i in o.body if self.lines[i].kind not in (Kind.BLANK, Kind.HTML)]
+        span = (body[0], body[-1]) if body else None
+        kind = "topic" if o.kind == "topic" else "question"
+        self.blocks.append(Block(o.line.title, o.line.number, self.section, kind, o.line.idx, span))

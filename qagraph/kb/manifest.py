@@ -1,0 +1,236 @@
+"""On-disk layout of a store: generations, the CURRENT pointer, manifest and SQLite schema.
+
+A store folder looks like this::
+
+    DIR/CURRENT                 one line: the name of the live generation folder
+    DIR/gen-<timestamp>-<hex>/  store.sqlite, manifest.json and files other stages add
+    DIR/cache/                  caches that outlive generations (never touched here)
+
+Generation names start with a UTC timestamp, so sorting them by name sorts them by age;
+cleanup relies on that to leave alone generations started after the one being committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qagraph.errors import QagraphError
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+DB_FILE = "store.sqlite"
+CACHE_DIR = "cache"
+
+GEN_PREFIX = "gen-"
+_GEN_RE = re.compile(r"^gen-\d{8}T\d{12}Z-[0-9a-f]{8}$")
+_TMP_RE = re.compile(r"^\.CURRENT-(gen-.+)\.tmp$")
+_HASH_CHUNK = 1 << 20
+
+# One row per record; list fields (warnings, concepts) are JSON text. Edges keep insertion
+# order through rowid.
+SCHEMA_SQL = f"""
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+    n_lines INTEGER NOT NULL, encoding TEXT NOT NULL, warnings TEXT NOT NULL
+);
+CREATE TABLE nodes (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, number TEXT, section TEXT,
+    question TEXT NOT NULL, answer TEXT NOT NULL, line_start INTEGER NOT NULL,
+    line_end INTEGER NOT NULL, answered INTEGER NOT NULL, concepts TEXT NOT NULL
+);
+CREATE INDEX nodes_source ON nodes (source, line_start);
+CREATE TABLE edges (
+    src TEXT NOT NULL, dst TEXT NOT NULL, kind TEXT NOT NULL,
+    weight REAL NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX edges_src ON edges (src);
+CREATE INDEX edges_dst ON edges (dst);
+CREATE INDEX edges_kind ON edges (kind);
+"""
+COLUMNS = {
+    "sources": ("name", "path", "sha256", "n_lines", "encoding", "warnings"),
+    "nodes": (
+        "id",
+        "source",
+        "number",
+        "section",
+        "question",
+        "answer",
+        "line_start",
+        "line_end",
+        "answered",
+        "concepts",
+    ),
+    "edges": ("src", "dst", "kind", "weight", "data"),
+}
+
+
+class StoreError(QagraphError):
+    """The store is missing, corrupt, or written by a newer qagraph."""
+
+
+def default_store_path() -> Path:
+    """Where the store lives when the caller names none.
+
+    In order: `$QAGRAPH_STORE` if set and non-empty; else `$XDG_DATA_HOME/qagraph/store`
+    if `XDG_DATA_HOME` is an absolute path (the XDG spec says to ignore relative ones);
+    else `~/.local/share/qagraph/store`.
+    """
+    explicit = os.environ.get("QAGRAPH_STORE", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "qagraph" / "store"
+
+
+def new_generation_name() -> str:
+    """A fresh generation folder name: `gen-<UTC timestamp, microseconds>-<8 hex>`."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{GEN_PREFIX}{stamp}-{secrets.token_hex(4)}"
+
+
+def utc_now_iso() -> str:
+    """The current UTC time as ISO 8601 with a `Z` suffix, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks so large FAISS files stay cheap."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file or folder to disk; best effort, as some platforms refuse folder fsync."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_current(root: Path) -> str:
+    """Name of the live generation, validated so it cannot point outside the store.
+
+    Raises:
+        StoreError: When there is no store at `root` or CURRENT is unreadable or malformed.
+    """
+    current = root / CURRENT_FILE
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise StoreError(
+            f"no qagraph store at {root} (no {CURRENT_FILE} file); build one with `qagraph ingest`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"cannot read {current}: {exc}") from exc
+    if not _GEN_RE.match(name):
+        raise StoreError(f"store at {root} is corrupt: {CURRENT_FILE} holds {name[:80]!r}")
+    return name
+
+
+def write_current(root: Path, generation: str) -> None:
+    """Point CURRENT at `generation` atomically: readers see the old name or the new one."""
+    tmp = root / f".CURRENT-{generation}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(generation + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, root / CURRENT_FILE)
+    fsync_path(root)
+
+
+def load_manifest(root: Path, generation: str) -> dict[str, Any]:
+    """Read and check the manifest of one generation.
+
+    Raises:
+        StoreError: When the manifest is missing, malformed, or has a newer schema version.
+    """
+    gen_dir = root / generation
+    path = gen_dir / MANIFEST_FILE
+    if not gen_dir.is_dir():
+        raise StoreError(f"store at {root} is corrupt: generation {generation} does not exist")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"store at {root} is corrupt: {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"store at {root} is corrupt: cannot read {path}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise StoreError(f"store at {root} is corrupt: {path} is not a JSON object")
+    version = manifest.get("schema_version")
+    if type(version) is not int or version < 1:
+        raise StoreError(f"store at {root} is corrupt: bad schema_version {version!r}")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"store at {root} has schema version {version}, newer than the {SCHEMA_VERSION} "
+            "this qagraph reads; upgrade qagraph or rebuild the store"
+        )
+    for key in ("files", "parts", "counts"):
+        if not isinstance(manifest.get(key), dict):
+            raise StoreError(f"store at {root} is corrupt: manifest has no {key!r} object")
+    return manifest
+
+
+def verify_parts(gen_dir: Path, parts: dict[str, str]) -> list[str]:
+    """Compare every registered part with its recorded sha256.
+
+    Returns:
+        One human-readable line per problem (missing or changed file); empty when all match.
+    """
+    problems = []
+    for name, expected in sorted(parts.items()):
+        path = gen_dir / name
+        try:
+            actual = sha256_file(path)
+        except FileNotFoundError:
+            problems.append(f"{name}: missing")
+            continue
+        except OSError as exc:
+            problems.append(f"{name}: unreadable ({exc})")
+            continue
+        if actual != expected:
+            problems.append(f"{name}: sha256 {actual} does not match manifest {expected}")
+    return problems
+
+
+def remove_older_generations(root: Path, keep: str) -> None:
+    """Delete generations (and stray CURRENT temp files) older than `keep`; best effort.
+
+    Newer ones may belong to a writer still at work, so they stay; if they were left by a
+    crash, the next commit after them removes them.
+    """
+    for entry in root.iterdir():
+        tmp = _TMP_RE.match(entry.name)
+        if tmp and tmp.group(1) < keep:
+            entry.unlink(missing_ok=True)
+        elif entry.name.startswith(GEN_PREFIX) and entry.name < keep and entry.is_dir():
+            try:
+                shutil.rmtree(entry)
+            except OSError as exc:
+                # Another process may still hold a file open (Windows); next commit retries.
+                logger.warning("could not remove old generation %s: %s", entry, exc)
+            else:
+                logger.debug("removed old generation %s", entry)

@@ -1,0 +1,159 @@
+"""Records shared by every stage: sources, question/answer nodes and graph edges.
+
+The JSON field names are the public interface described in DESIGN.md; `to_json` and
+`from_json` are the only places that know them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+EDGE_KINDS = ("from", "mentions", "broader", "related", "same_question", "contradicts")
+
+
+def normalize_question(text: str) -> str:
+    """Canonical form of a question for identity: NFKC, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def make_node_id(source: str, question: str, occurrence: int = 0) -> str:
+    """A node id that stays the same while the source keeps the same question text.
+
+    The occurrence index tells apart the same question asked twice in one source.
+    """
+    key = f"{source}\n{normalize_question(question)}\n{occurrence}"
+    return "qa_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """One ingested document.
+
+    Attributes:
+        name: File name as shown in citations (relative to the ingested folder).
+        path: Absolute path at ingest time.
+        sha256: Hash of the raw bytes, used to skip unchanged files on re-ingest.
+        n_lines: Number of lines in the original file.
+        encoding: Encoding the text was decoded with.
+        warnings: Human-readable problems met while reading or splitting.
+    """
+
+    name: str
+    path: str
+    sha256: str
+    n_lines: int
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "sha256": self.sha256,
+            "n_lines": self.n_lines,
+            "encoding": self.encoding,
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceDoc:
+        return cls(
+            name=data["name"],
+            path=data["path"],
+            sha256=data["sha256"],
+            n_lines=int(data["n_lines"]),
+            encoding=data.get("encoding", "utf-8"),
+            warnings=tuple(data.get("warnings", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QANode:
+    """One question with its answer, and where it came from.
+
+    Attributes:
+        id: Stable id (see `make_node_id`).
+        source: Source file name.
+        number: Original numbering as a string ("12", "57"), or None.
+        section: Heading of the section the question sits in, or None.
+        question: The question text, markers stripped.
+        answer: The answer as markdown ("" when the source gives none).
+        line_start: First line of the question in the original file (1-based).
+        line_end: Last line of the answer in the original file (1-based, inclusive).
+        answered: False when the source lists the question without a real answer.
+        concepts: Names of the concepts the node mentions.
+    """
+
+    id: str
+    source: str
+    number: str | None
+    section: str | None
+    question: str
+    answer: str
+    line_start: int
+    line_end: int
+    answered: bool
+    concepts: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "number": self.number,
+            "section": self.section,
+            "question": self.question,
+            "answer": self.answer,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "answered": self.answered,
+            "concepts": list(self.concepts),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QANode:
+        return cls(
+            id=data["id"],
+            source=data["source"],
+            number=data.get("number"),
+            section=data.get("section"),
+            question=data["question"],
+            answer=data.get("answer", ""),
+            line_start=int(data["line_start"]),
+            line_end=int(data["line_end"]),
+            answered=bool(data["answered"]),
+            concepts=tuple(data.get("concepts", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A typed, directed graph edge between two node ids (qa, source or concept).
+
+    Attributes:
+        src: Id of the tail node.
+        dst: Id of the head node.
+        kind: One of `EDGE_KINDS`.
+        weight: Strength of the link (1.0 when the kind has no notion of strength).
+        data: Extra JSON-serialisable attributes (evidence sentences, ...), as a JSON string
+            so that the record stays hashable.
+    """
+
+    src: str
+    dst: str
+    kind: str
+    weight: float = 1.0
+    data: str = "{}"
+
+    def __post_init__(self) -> None:
+        if self.kind not in EDGE_KINDS:
+            raise ValueError(f"edge kind {self.kind!r} is not one of {', '.join(EDGE_KINDS)}")
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        return json.loads(self.data)

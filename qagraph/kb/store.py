@@ -1,0 +1,290 @@
+"""The persisted store: build a generation with `StoreWriter`, read it as a `KnowledgeBase`.
+
+Writes are all-or-nothing: a writer fills a fresh generation folder and only its commit
+swaps the CURRENT pointer, so an interrupted ingest leaves the previous store readable.
+Only one writer per store at a time is supported; readers may run alongside it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import qagraph
+from qagraph.kb.knowledge import KnowledgeBase, load_generation
+from qagraph.kb.manifest import (
+    COLUMNS,
+    DB_FILE,
+    MANIFEST_FILE,
+    SCHEMA_SQL,
+    SCHEMA_VERSION,
+    StoreError,
+    default_store_path,
+    fsync_path,
+    new_generation_name,
+    read_current,
+    remove_older_generations,
+    sha256_file,
+    utc_now_iso,
+    write_current,
+)
+from qagraph.kb.records import Edge, QANode, SourceDoc
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "KnowledgeBase",
+    "Store",
+    "StoreError",
+    "StoreWriter",
+    "default_store_path",
+]
+
+logger = logging.getLogger(__name__)
+
+# The generation folder is thrown away if the build fails, so durability during the build
+# buys nothing; commit fsyncs the finished files before CURRENT points at them.
+_BUILD_PRAGMAS = "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+_RESERVED_META = frozenset(
+    {"schema_version", "qagraph_version", "created", "files", "parts", "counts"}
+)
+
+
+class Store:
+    """A store folder holding generations of the knowledge base.
+
+    Args:
+        path: The store folder; created by the first `writer()` if missing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._root = Path(path).expanduser()
+
+    @property
+    def path(self) -> Path:
+        """The store folder."""
+        return self._root
+
+    @property
+    def exists(self) -> bool:
+        """True when CURRENT names a generation folder holding a manifest and a database."""
+        try:
+            gen_dir = self._root / read_current(self._root)
+        except StoreError:
+            return False
+        return (gen_dir / MANIFEST_FILE).is_file() and (gen_dir / DB_FILE).is_file()
+
+    @contextmanager
+    def writer(self) -> Iterator[StoreWriter]:
+        """Build a new generation; it goes live when the with-block exits cleanly.
+
+        An exception inside the block deletes the partial generation and leaves the
+        current one untouched.
+
+        Yields:
+            The writer for the new generation.
+        """
+        writer = StoreWriter(self._root)
+        try:
+            yield writer
+        except BaseException:
+            writer.abort()
+            raise
+        if not writer.committed:
+            writer.commit()
+
+    def open(self) -> KnowledgeBase:
+        """Load the live generation into memory.
+
+        Returns:
+            A read-only, thread-safe view of the knowledge base.
+
+        Raises:
+            StoreError: When the store is missing, corrupt, or has a newer schema version.
+        """
+        generation = read_current(self._root)
+        try:
+            return load_generation(self._root, generation)
+        except StoreError:
+            # A commit may have swapped CURRENT and removed this generation under us.
+            if read_current(self._root) == generation:
+                raise
+        return load_generation(self._root, read_current(self._root))
+
+    def __repr__(self) -> str:
+        return f"Store({str(self._root)!r})"
+
+
+class StoreWriter:
+    """Fills one new generation folder; readers see nothing of it until `commit`.
+
+    Use `Store.writer()` rather than building one directly.
+
+    Args:
+        root: The store folder.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._name = new_generation_name()
+        self._dir = root / self._name
+        self._meta: dict[str, Any] = {"model": {}}
+        self._parts: set[str] = set()
+        self.committed = False
+        self._closed = False
+        try:
+            self._dir.mkdir(parents=True)
+            self._conn = sqlite3.connect(self._dir / DB_FILE, isolation_level=None)
+            self._conn.executescript(_BUILD_PRAGMAS + SCHEMA_SQL)
+            self._conn.execute("BEGIN")
+        except (OSError, sqlite3.Error) as exc:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise StoreError(f"cannot create a store generation in {root}: {exc}") from exc
+
+    @property
+    def path(self) -> Path:
+        """The new generation folder, where other stages may write files to `register_file`."""
+        return self._dir
+
+    def add_sources(self, sources: Iterable[SourceDoc]) -> None:
+        """Insert source documents; a name may appear once per generation."""
+        rows = (
+            (s.name, s.path, s.sha256, s.n_lines, s.encoding, json.dumps(list(s.warnings)))
+            for s in sources
+        )
+        self._insert("sources", rows, "source name")
+
+    def add_nodes(self, nodes: Iterable[QANode]) -> None:
+        """Insert question/answer nodes; an id may appear once per generation."""
+        rows = (
+            (
+                n.id,
+                n.source,
+                n.number,
+                n.section,
+                n.question,
+                n.answer,
+                n.line_start,
+                n.line_end,
+                int(n.answered),
+                json.dumps(list(n.concepts), ensure_ascii=False),
+            )
+            for n in nodes
+        )
+        self._insert("nodes", rows, "node id")
+
+    def add_edges(self, edges: Iterable[Edge]) -> None:
+        """Insert graph edges, kept in insertion order."""
+        rows = ((e.src, e.dst, e.kind, float(e.weight), e.data) for e in edges)
+        self._insert("edges", rows, "edge")
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Record a JSON-serialisable manifest entry, e.g. `model` = {"name", "sha256"}.
+
+        Raises:
+            ValueError: When `key` is one the store fills itself.
+            TypeError: When `value` is not JSON-serialisable.
+        """
+        if key in _RESERVED_META:
+            raise ValueError(f"manifest key {key!r} is filled by the store itself")
+        self._meta[key] = json.loads(json.dumps(value))  # snapshot, and fail early
+
+    def register_file(self, name: str) -> None:
+        """Declare a file the caller writes under `path`; commit records its sha256.
+
+        Args:
+            name: Path relative to the generation folder, with `/` separators.
+        """
+        rel = PurePosixPath(name)
+        if rel.is_absolute() or ".." in rel.parts or "\\" in name or str(rel) in ("", "."):
+            raise ValueError(f"part name {name!r} must be a relative path inside the generation")
+        if str(rel) in (MANIFEST_FILE, DB_FILE):
+            raise ValueError(f"part name {name!r} is reserved for the store")
+        self._parts.add(str(rel))
+
+    def commit(self) -> None:
+        """Finish the generation, make it live, then remove older generations.
+
+        Raises:
+            StoreError: When a registered file is missing or the disk refuses a write; the
+                partial generation is then deleted and CURRENT is left as it was.
+        """
+        self._check_open()
+        try:
+            manifest = self._finish()
+            write_current(self._root, self._name)
+        except BaseException as exc:
+            self.abort()
+            if isinstance(exc, (OSError, sqlite3.Error)):
+                raise StoreError(f"cannot write the store at {self._root}: {exc}") from exc
+            raise
+        self.committed = True
+        logger.info("store %s now at %s (%s)", self._root, self._name, manifest["counts"])
+        try:
+            remove_older_generations(self._root, keep=self._name)
+        except OSError as exc:
+            logger.warning("could not clean old generations in %s: %s", self._root, exc)
+
+    def abort(self) -> None:
+        """Drop the partial generation; a no-op once committed or aborted."""
+        if self.committed or self._closed:
+            return
+        self._closed = True
+        try:
+            self._conn.close()
+        except sqlite3.Error:
+            pass
+        shutil.rmtree(self._dir, ignore_errors=True)
+        logger.info("discarded unfinished store generation %s", self._dir)
+
+    def _finish(self) -> dict[str, Any]:
+        conn = self._conn
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("sources", "nodes", "edges")
+        }
+        files = dict(conn.execute("SELECT name, sha256 FROM sources ORDER BY name"))
+        conn.execute("COMMIT")
+        conn.close()
+        parts = {}
+        for name in sorted({DB_FILE, *self._parts}):
+            path = self._dir / name
+            if not path.is_file():
+                raise StoreError(f"registered store file {name} was never written in {self._dir}")
+            parts[name] = sha256_file(path)
+            fsync_path(path)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "qagraph_version": qagraph.__version__,
+            "created": utc_now_iso(),
+            **self._meta,
+            "files": files,
+            "parts": parts,
+            "counts": counts,
+        }
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (self._dir / MANIFEST_FILE).write_text(text, encoding="utf-8")
+        fsync_path(self._dir / MANIFEST_FILE)
+        fsync_path(self._dir)
+        return manifest
+
+    def _insert(self, table: str, rows: Iterable[tuple[Any, ...]], what: str) -> None:
+        self._check_open()
+        marks = ", ".join("?" * len(COLUMNS[table]))
+        sql = f"INSERT INTO {table} VALUES ({marks})"
+        for row in rows:
+            try:
+                self._conn.execute(sql, row)
+            except sqlite3.IntegrityError:
+                raise ValueError(f"duplicate {what} {row[0]!r} in one store generation") from None
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write the store at {self._root}: {exc}") from exc
+
+    def _check_open(self) -> None:
+        if self.committed or self._closed:
+            raise RuntimeError(f"store writer for {self._dir} is already finished")
