@@ -24,8 +24,9 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check qagraph tests
 
+# The full suite, slow tests (real model) included; plain `pytest` skips them.
 test: $(STAMP) lint
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q --runslow
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,54 @@
+"""The `qagraph` command line: one module per command, each with `add_parser` and `run`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from qagraph import __version__
+from qagraph.cli import ingest_cmd, nodes_cmd
+from qagraph.errors import QagraphError
+
+COMMANDS = (ingest_cmd, nodes_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qagraph",
+        description="Knowledge-graph Q&A over question-and-answer documents.",
+    )
+    parser.add_argument("--version", action="version", version=f"qagraph {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `qagraph` console script; returns the exit status."""
+    # Nothing may be downloaded at run time: models come from installed packages or paths.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.run(args) or 0)
+    except QagraphError as exc:
+        print(f"qagraph: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qagraph: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""`qagraph ingest [PATH ...]`: build the store from documents."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from qagraph.cli.common import add_json_option, add_store_option, print_json, store_path
+from qagraph.ingest.pipeline import IngestConfig, ingest
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "ingest",
+        help="read Q&A documents and build the store",
+        description="Read .txt, .md and .html files (folders are searched recursively), split "
+        "them into question/answer nodes and write the store. Without PATH, the bundled "
+        "corpus is ingested.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "--add", action="store_true", help="keep the store's other sources instead of replacing"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_store_option(parser)
+    add_json_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = IngestConfig(progress=not args.no_progress and not args.json)
+    result = ingest(args.paths or None, store=store_path(args), config=config, add=args.add)
+    if args.json:
+        print_json(
+            {
+                "store": str(result.store),
+                "nodes": result.nodes,
+                "files": [r._asdict() for r in result.reports],
+                "problems": result.problems,
+            }
+        )
+    else:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        for report in result.reports:
+            print(report.line(), file=sys.stdout if report.error is None else sys.stderr)
+        if result.ok:
+            print(f"stored {result.nodes} nodes in {result.store}")
+    if not result.ok:
+        print("qagraph: error: nothing could be ingested", file=sys.stderr)
+        return 1
+    return 0

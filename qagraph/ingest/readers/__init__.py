@@ -1,0 +1,161 @@
+"""Document readers: turn .txt, .md and .html files into `Document`s.
+
+Typical use::
+
+    inputs, problems = iter_input_files(["notes/", "extra/faq.html"])
+    for item in inputs:
+        try:
+            doc = read_document(item.path, name=item.name)
+        except ReadError as exc:
+            problems.append(str(exc))
+
+Every failure is a `ReadError` (a `QagraphError`) whose message is one line naming the
+file, so callers can collect them and go on with the other files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from qagraph.ingest.readers.base import Document, Reader, ReadError
+from qagraph.ingest.readers.html import HtmlReader, html_to_markdown
+from qagraph.ingest.readers.markdown import MarkdownReader
+from qagraph.ingest.readers.text import TextReader, decode_bytes
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "READERS",
+    "SUPPORTED_SUFFIXES",
+    "Document",
+    "HtmlReader",
+    "InputFile",
+    "MarkdownReader",
+    "ReadError",
+    "Reader",
+    "TextReader",
+    "decode_bytes",
+    "html_to_markdown",
+    "iter_input_files",
+    "read_document",
+    "reader_for",
+]
+
+READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), HtmlReader())
+_BY_SUFFIX: dict[str, Reader] = {suffix: r for r in READERS for suffix in r.suffixes}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_BY_SUFFIX))
+
+
+class InputFile(NamedTuple):
+    """A file to ingest and the name to cite it by.
+
+    Attributes:
+        path: The file on disk.
+        name: Citation name: the path relative to the folder it was found in (posix
+            form, e.g. "contrib/probability.md"), or the file name for a file given
+            directly.
+    """
+
+    path: Path
+    name: str
+
+
+def reader_for(path: str | Path) -> Reader | None:
+    """The reader for `path`'s suffix (case-insensitive), or None if unsupported."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def read_document(path: str | Path, *, name: str | None = None) -> Document:
+    """Read one file with the reader its suffix calls for.
+
+    Args:
+        path: The file to read.
+        name: Name to cite it by (see `InputFile.name`); defaults to the file name.
+
+    Returns:
+        The document.
+
+    Raises:
+        ReadError: Unsupported suffix, or the file is missing, unreadable, empty or binary.
+    """
+    path = Path(path)
+    name = name or path.name
+    reader = reader_for(path)
+    if reader is None:
+        kind = f"'{path.suffix}'" if path.suffix else "without an extension"
+        raise ReadError(
+            f"{name}: unsupported file type {kind} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    return reader.read(path, name=name)
+
+
+def iter_input_files(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[InputFile], list[str]]:
+    """Expand files and folders into the files to ingest.
+
+    A file is taken as given, whatever its suffix (`read_document` reports an unsupported
+    one, so the user hears about it). A folder is walked recursively for supported
+    suffixes, in sorted order, skipping hidden files and folders (names starting with
+    "."), which hold version control and editor state, not documents. A file reached
+    twice is kept once; a name already taken by another input is prefixed with its
+    folder's name so citations stay unambiguous.
+
+    Args:
+        paths: Files and folders, in the order they should be read.
+
+    Returns:
+        The files with their citation names, and one-line problems for paths that are
+        missing or folders holding no readable file.
+    """
+    found: list[InputFile] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    taken: set[str] = set()
+
+    def add(path: Path, name: str, prefix: str) -> None:
+        key = path.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        if name in taken:
+            name = f"{prefix}/{name}" if f"{prefix}/{name}" not in taken else key.as_posix()
+        taken.add(name)
+        found.append(InputFile(path, name))
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files, walk_problems = _walk_folder(path)
+            problems.extend(walk_problems)
+            if not files and not walk_problems:
+                problems.append(f"{given}: no readable .txt, .md or .html files in this folder")
+            for file in files:
+                add(file, file.relative_to(path).as_posix(), path.resolve().name)
+        elif path.exists():
+            add(path, path.name, path.resolve().parent.name)
+        else:
+            problems.append(f"{given}: no such file or directory")
+    logger.debug("%d input files, %d problems", len(found), len(problems))
+    return found, problems
+
+
+def _walk_folder(root: Path) -> tuple[list[Path], list[str]]:
+    files: list[Path] = []
+    problems: list[str] = []
+
+    def on_error(exc: OSError) -> None:
+        problems.append(f"{exc.filename}: cannot read folder ({exc.strerror or exc})")
+
+    # os.walk does not follow symlinked folders, so a link loop cannot hang the walk.
+    for folder, dirnames, filenames in os.walk(root, onerror=on_error):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for filename in filenames:
+            if not filename.startswith(".") and reader_for(filename) is not None:
+                files.append(Path(folder, filename))
+    files.sort(key=lambda p: p.relative_to(root).as_posix())
+    return files, problems

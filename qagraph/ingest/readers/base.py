@@ -1,0 +1,105 @@
+"""What every reader returns (`Document`), how it fails (`ReadError`), and its interface.
+
+A reader turns one file into the text the splitter reads plus a line map back to the
+original file, so that citations point at lines the user can open in an editor, even when
+the text was converted (HTML to markdown).
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from qagraph.errors import QagraphError
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("text", "markdown", "html")
+
+
+class ReadError(QagraphError):
+    """A file could not be read as a document; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One file, decoded and ready for the splitter.
+
+    Attributes:
+        name: File name shown in citations (relative to the ingested folder, posix form).
+        path: Absolute path of the file at read time.
+        text: The text the splitter reads: the decoded file for txt and md, the markdown
+            conversion for html. Newlines are always "\\n".
+        line_map: For each line of `text` (0-based index), the 1-based line number in the
+            original file. Non-decreasing, each within [1, n_lines]; identity for txt/md.
+        encoding: Codec the raw bytes were decoded with ("utf-8", "cp1252", ...).
+        sha256: Hex digest of the raw bytes, used to skip unchanged files on re-ingest.
+        n_lines: Number of lines in the original file.
+        warnings: Human-readable problems met while reading (e.g. a fallback encoding).
+        format: "text", "markdown" or "html".
+    """
+
+    name: str
+    path: str
+    text: str
+    line_map: tuple[int, ...]
+    encoding: str
+    sha256: str
+    n_lines: int
+    warnings: tuple[str, ...] = ()
+    format: str = "text"
+
+    def __post_init__(self) -> None:
+        # A line map that drifts from the text would make every later citation wrong, so
+        # a reader bug has to fail here, loudly, rather than in a user's answer.
+        n_text = len(self.text.splitlines())
+        if len(self.line_map) != n_text:
+            raise ValueError(
+                f"{self.name}: line_map has {len(self.line_map)} entries for {n_text} lines"
+            )
+        if self.format not in FORMATS:
+            raise ValueError(f"{self.name}: unknown format {self.format!r}")
+        if self.line_map and (self.line_map[0] < 1 or self.line_map[-1] > self.n_lines):
+            raise ValueError(f"{self.name}: line_map outside 1..{self.n_lines}")
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines of `text`; `lines[i]` came from original line `line_map[i]`."""
+        return self.text.splitlines()
+
+    def original_line(self, index: int) -> int:
+        """The 1-based line in the original file of `lines[index]` (0-based)."""
+        return self.line_map[index]
+
+
+class Reader(ABC):
+    """Reads files with one of `suffixes` into a `Document`.
+
+    Subclasses set `suffixes` (lower case, with the dot) and `format`, and implement
+    `read`. Readers hold no state, so one instance serves every file.
+    """
+
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    format: ClassVar[str] = "text"
+
+    def accepts(self, path: str | Path) -> bool:
+        """Whether this reader handles `path`, judged by its suffix (case-insensitive)."""
+        return Path(path).suffix.lower() in self.suffixes
+
+    @abstractmethod
+    def read(self, path: str | Path, *, name: str | None = None) -> Document:
+        """Read one file.
+
+        Args:
+            path: The file to read.
+            name: Name to cite the file by; defaults to the file's own name.
+
+        Returns:
+            The decoded document with its line map.
+
+        Raises:
+            ReadError: The file is missing, unreadable, empty or binary.
+        """

@@ -1,0 +1,281 @@
+"""HTML reader: converts a page to markdown and maps every output line to its source line.
+
+markdownify does the formatting. The line numbers come from the parser: before conversion,
+every text line and every block element gets an invisible marker (two private-use
+characters around its source line number, from `Tag.sourceline`). markdownify carries the
+markers along like ordinary text; afterwards each output line takes the line of the last
+marker before its content (past any bullet or quote prefix), and the markers are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from markdownify import MarkdownConverter
+
+from qagraph.ingest.readers.base import Document, Reader, ReadError
+from qagraph.ingest.readers.text import decode_bytes, normalize_newlines, read_bytes
+
+logger = logging.getLogger(__name__)
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKER_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_NEWLINES_RE = re.compile(r"^(\n*)(.*?)(\n*)$", re.DOTALL)
+_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+_PREFIX_RE = re.compile(r"[ \t]*(?:(?:[-*+>:]|\d{1,9}[.)])(?:[ \t]+|$))*")
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+# Page furniture, not content. (<header> stays: it often holds the page's h1.)
+_DROP_TAGS = ["script", "style", "nav", "footer", "head", "noscript", "template", "svg"]
+_BLOCK_TAGS = frozenset(
+    "p div section article main header aside blockquote ul ol li dl dt dd table tr "
+    "details summary figure figcaption hr address h1 h2 h3 h4 h5 h6".split()
+)
+# Text inside these gets no markers of its own: it is rendered on one line anyway (cells,
+# headings, summaries), copied verbatim (code), or compared with the href (links).
+_NO_TEXT_MARKERS = frozenset("pre code kbd samp a summary td th h1 h2 h3 h4 h5 h6".split())
+
+
+def _marker(line: int) -> str:
+    return f"{_OPEN}{line}{_CLOSE}"
+
+
+def _code_language(el: Tag) -> str:
+    for tag in (el, el.find("code")):
+        classes = (tag.get("class") or ()) if isinstance(tag, Tag) else ()
+        for cls in classes:
+            for prefix in ("language-", "lang-"):
+                if cls.startswith(prefix):
+                    return cls[len(prefix) :]
+    return ""
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with ATX headings, "-" bullets, fenced code and line markers."""
+
+    def __init__(self) -> None:
+        # No escaping of * and _: the text feeds lexical search and concept extraction,
+        # where "p\\_value" would no longer match "p_value" from a plain-text source.
+        super().__init__(
+            heading_style="ATX",
+            bullets="-",
+            escape_asterisks=False,
+            escape_underscores=False,
+            table_infer_header=True,
+        )
+
+    def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
+        text = super().process_tag(node, parent_tags)
+        line = getattr(node, "sourceline", None)
+        parents = parent_tags or set()
+        if (
+            line is None
+            or node.name not in _BLOCK_TAGS
+            or "_inline" in parents
+            or "pre" in parents
+            or not text.strip()
+        ):
+            return text
+        lead, content, trail = _NEWLINES_RE.match(text).groups()
+        return f"{lead}{_marker(line)}{content}{trail}"
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if not text.strip():
+            return ""
+        if "_inline" in parent_tags:
+            return f" `{' '.join(text.split())}` "
+        # Blank lines right after <pre> are dropped, and counted so code lines keep their
+        # own source line numbers. Leading spaces on the first code line are indentation.
+        lead = re.match(r"^[ \t\n]*\n", text)
+        start = (el.sourceline or 1) + (lead.group().count("\n") if lead else 0)
+        code = text[lead.end() if lead else 0 :].rstrip()
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        fence = "`" * max(3, longest + 1)
+        body = "\n".join(_marker(start + i) + line for i, line in enumerate(code.split("\n")))
+        head = _marker(el.sourceline or start) + fence + _code_language(el)
+        return f"\n\n{head}\n{body}\n{fence}\n\n"
+
+    def convert_summary(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        plain = " ".join(el.get_text().split())
+        if not plain:
+            return ""
+        if "_inline" in parent_tags:
+            return f" {plain} "
+        return f"\n\n**{plain}**\n\n"
+
+    def convert_details(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        if "_inline" in parent_tags:
+            return f" {text} "
+        return f"\n\n{text}\n\n" if text else ""
+
+    def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        href = (el.get("href") or "").strip()
+        # In-page anchors and script links lead nowhere outside the page: keep the text.
+        if not href or href.startswith(("#", "javascript:")):
+            return text
+        return super().convert_a(el, text, parent_tags)
+
+    def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_td(el, text.replace("|", "\\|"), parent_tags)
+
+    def convert_th(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_th(el, text.replace("|", "\\|"), parent_tags)
+
+
+def _text_start_lines(soup: BeautifulSoup, end_line: int) -> dict[int, int]:
+    """Source line where each string of the tree starts, keyed by `id(string)`.
+
+    html.parser records lines for tags only. Walking the tree backwards, the line where a
+    string ends is known (the next tag's line, minus the newlines of strings in between),
+    and its start is that minus its own newlines.
+    """
+    starts: dict[int, int] = {}
+    line = end_line
+    for el in reversed(list(soup.descendants)):
+        if isinstance(el, Tag):
+            line = el.sourceline or line
+        else:
+            line -= el.count("\n")
+            starts[id(el)] = line
+    return starts
+
+
+def _stands_alone(tag: Tag) -> bool:
+    """Whether `tag`'s nearest non-blank siblings are block elements (or there are none)."""
+    for step in ("previous_sibling", "next_sibling"):
+        sibling = getattr(tag, step)
+        while isinstance(sibling, NavigableString) and not sibling.strip():
+            sibling = getattr(sibling, step)
+        if sibling is not None and not (
+            isinstance(sibling, Tag) and sibling.name in _BLOCK_TAGS | {"pre", "br"}
+        ):
+            return False
+    return True
+
+
+def _prepare(soup: BeautifulSoup, end_line: int) -> None:
+    """Drop page furniture, fence multi-line <code>, and mark every text line."""
+    starts = _text_start_lines(soup, end_line)  # before dropping: drops shift nothing then
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for code in soup.find_all("code"):
+        # A multi-line <code> standing between blocks is a code block written without
+        # <pre>; inside running text it stays an inline code span.
+        if (
+            code.find_parent("pre") is None
+            and "\n" in code.get_text().strip()
+            and _stands_alone(code)
+        ):
+            code.wrap(soup.new_tag("pre", sourceline=code.sourceline))
+    for string in list(soup.find_all(string=True)):
+        if type(string) is not NavigableString or not string.strip() or id(string) not in starts:
+            continue
+        if any(parent.name in _NO_TEXT_MARKERS for parent in string.parents):
+            continue
+        start, pieces = starts[id(string)], []
+        for i, piece in enumerate(string.split("\n")):
+            content = piece.lstrip()
+            if content:
+                piece = piece[: len(piece) - len(content)] + _marker(start + i) + content
+            pieces.append(piece)
+        string.replace_with(NavigableString("\n".join(pieces)))
+
+
+def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
+    """Strip the markers, assign source lines, and tidy blank lines outside code fences."""
+    first = _MARKER_RE.search(markdown)
+    current = int(first.group(1)) if first else 1
+    lines: list[str] = []
+    line_map: list[int] = []
+    fence = ""
+    for raw in markdown.split("\n"):
+        parts = _MARKER_RE.split(raw)
+        # The line's source is the last marker before its content, looking past markdown
+        # prefixes (bullets, "> ", ": "): those come from the enclosing element, while the
+        # text after them may sit on a later source line. Without one, the line continues
+        # whatever came before it.
+        content_at = _PREFIX_RE.match("".join(parts[::2])).end()
+        here, at = current, 0
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                at += len(part)
+                continue
+            if at <= content_at:
+                here = int(part)
+            current = max(current, int(part))
+        text = "".join(parts[::2])
+        mapped = min(max(here, line_map[-1] if line_map else 1), n_lines)
+        if fence:
+            fence = "" if text.strip() == fence else fence
+        elif match := _FENCE_RE.match(text):
+            fence = match.group(1)
+        elif not text.strip():
+            # Runs of blank lines collapse to one (never inside code, where they matter).
+            if not lines or not lines[-1]:
+                continue
+            text = ""
+        lines.append(text)
+        line_map.append(mapped)
+    while lines and not lines[-1].strip():
+        lines.pop()
+        line_map.pop()
+    return lines, line_map
+
+
+def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
+    """Convert HTML source to markdown with a line map.
+
+    Args:
+        source: Decoded HTML with "\\n" newlines.
+
+    Returns:
+        The markdown text, and for each of its lines the 1-based source line it came from
+        (non-decreasing, within the source's line count).
+    """
+    source = source.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
+    n_lines = max(1, len(source.splitlines()))
+    soup = BeautifulSoup(source, "html.parser")
+    _prepare(soup, source.count("\n") + 1)
+    root = soup.body or soup
+    markdown = _Converter().convert_soup(root)
+    # Entities can smuggle in \r or U+2028; non-breaking spaces would defeat plain-space
+    # patterns in the splitter.
+    markdown = normalize_newlines(markdown).replace("\xa0", " ")
+    lines, line_map = _finish(markdown, n_lines)
+    return "\n".join(lines), tuple(line_map)
+
+
+class HtmlReader(Reader):
+    """Reads .html and .htm pages as markdown, mapped back to source lines."""
+
+    suffixes = (".html", ".htm")
+    format = "html"
+
+    def read(self, path: str | Path, *, name: str | None = None) -> Document:
+        """Read a page and convert it to markdown; see `Reader.read`."""
+        path = Path(path)
+        name = name or path.name
+        raw = read_bytes(path, name)
+        match = _CHARSET_RE.search(raw[:4096])
+        declared = match.group(1).decode("ascii") if match else None
+        decoded = decode_bytes(raw, name, declared=declared)
+        text, line_map = html_to_markdown(decoded.text)
+        if not text.strip():
+            raise ReadError(f"{name}: no readable text in this HTML page")
+        logger.debug(
+            "read %s: %d source lines -> %d markdown lines", name, decoded.n_lines, len(line_map)
+        )
+        return Document(
+            name=name,
+            path=str(path.absolute()),
+            text=text,
+            line_map=line_map,
+            encoding=decoded.encoding,
+            sha256=decoded.sha256,
+            n_lines=decoded.n_lines,
+            warnings=decoded.warnings,
+            format=self.format,
+        )
