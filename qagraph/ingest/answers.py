@@ -12,9 +12,17 @@ import re
 
 from qagraph.ingest import cues
 
+# An answer label, also written as a heading ("### A: ...") or in bold ("**Answer:**").
 _ANSWER_PREFIX = re.compile(
-    r"^\s*(?:[*_]{2})?\s*(?:A|Ans|Answer)\s*[:.)\-–—]\s*(?:[*_]{2})?\s*", re.I
+    r"^\s*(?:#{1,6}\s*)?(?:[*_]{2})?\s*(?:A|Ans|Answer)\s*(?:[*_]{2})?\s*[:.)\-–—]\s*(?:[*_]{2})?\s*",
+    re.I,
 )
+# A folded answer's opening: "<details><summary>Answer</summary>", text may follow.
+_FOLD = re.compile(
+    r"^\s*(?:<details[^>]*>\s*)?<summary[^>]*>.*?</summary>\s*|(?<=\S)\s*</details>\s*$", re.I
+)
+# The marker of a definition-list body (":   text"), whose term was the question.
+_DEFINITION = re.compile(r"^\s{0,3}:\s+")
 _HTML_NOISE = re.compile(
     r"^\s*(<br\s*/?>|</?details[^>]*>|</?summary[^>]*>.*|&nbsp;|</?p>|</?div[^>]*>)\s*$", re.I
 )
@@ -24,27 +32,57 @@ _LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def render_answer(lines: list[str], *, plain_text: bool) -> str:
+def render_answer(lines: list[str], *, plain_text: bool, indent: int = 0) -> str:
     """Render the answer lines as markdown.
 
     Args:
         lines: The answer's lines, verbatim from the document.
         plain_text: True for .txt sources, whose lost markup is restored (code fences,
             bullets, blank lines before tables and lists).
+        indent: Columns the answer is indented by in the document because it belongs to
+            a list item (the question); removed, as markdown itself does, so that a nested
+            list does not turn into a code block once the answer stands alone.
 
     Returns:
         The answer as markdown, without leading or trailing blank lines.
     """
-    kept = [ln.rstrip() for ln in lines if not _HTML_NOISE.match(ln)]
+    kept = []
+    for ln in lines:
+        text = _FOLD.sub("", ln).rstrip()
+        if not _HTML_NOISE.match(ln) and (text or not ln.strip()):
+            kept.append(text)
+    kept = _dedent(kept, indent)
     for i, ln in enumerate(kept):
-        if ln.strip():
-            kept[i] = _ANSWER_PREFIX.sub("", ln, count=1) if _ANSWER_PREFIX.match(ln) else ln
-            break
+        if not ln.strip():
+            continue
+        if cues.is_reveal_label(re.sub(r"[#*_]", "", ln)):
+            kept[i] = ""  # "**Answer**", "### Solution": a label, and the next line answers
+            continue
+        if m := _DEFINITION.match(ln):
+            # The body of a definition goes on indented by the marker's width.
+            kept[i] = ln[m.end() :]
+            kept[i + 1 :] = _dedent(kept[i + 1 :], len(m.group().expandtabs(4)))
+        elif _ANSWER_PREFIX.match(ln):
+            kept[i] = _ANSWER_PREFIX.sub("", ln, count=1)
+        break
     if plain_text:
         kept = _restore_markdown(kept)
     text = "\n".join(kept)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n")
+
+
+def _dedent(lines: list[str], width: int) -> list[str]:
+    """Remove the indentation the lines share, up to `width` columns (a tab counts 4).
+
+    Only what every line shares: an answer written flush left under a list item is not
+    nested in it, and its code keeps its own indentation.
+    """
+    split = [(ln[: len(ln) - len(ln.lstrip())].expandtabs(4), ln.lstrip()) for ln in lines]
+    width = min([width, *(len(lead) for lead, rest in split if rest)])
+    if width <= 0:
+        return lines
+    return [lead[width:] + rest if rest else "" for lead, rest in split]
 
 
 def is_answered(answer: str) -> bool:
@@ -81,8 +119,10 @@ def _code_run_end(lines: list[str], start: int) -> int:
             continue
         if _is_code(lines, j):
             end = j
-        elif not cues.is_prose(text) and (nxt := _step(lines, j, 1)) is not None and _is_code(
-            lines, nxt
+        elif (
+            not cues.is_prose(text)
+            and (nxt := _step(lines, j, 1)) is not None
+            and _is_code(lines, nxt)
         ):
             end = j  # e.g. "for _ in range(k)" inside a comprehension, between code lines
         else:

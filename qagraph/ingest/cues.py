@@ -37,6 +37,16 @@ _PLACEHOLDER = re.compile(
     r"to be (added|written|answered|done)|no answer( yet)?|n/?a|\.\.\.|…|-+|\?+)\W*$",
     re.I,
 )
+# The label of a folded or separate answer ("Answer", "Show solution", "Click to expand").
+# Bare plurals ("Answers", "Solutions") are left out: those title an answer key section.
+_REVEAL_LABEL = re.compile(
+    r"^(?:(?:(?:show|see|view|reveal|hide|toggle|display|check)\s+(?:the\s+)?"
+    r"(?:answers?|solutions?|explanations?|hints?|code|results?|output))"
+    r"|(?:answer|ans|solution|explanation|suggested\s+answer|sample\s+answer|model\s+answer)"
+    r"|(?:click\s+(?:here\s+)?to\s+(?:expand|show|see|view|reveal|open)(?:\s+\w+){0,2}))"
+    r"\W*$",
+    re.I,
+)
 _LINK_WORDS = frozenset("see here link source answer read more this the at in check out".split())
 
 CODE_LINE = re.compile(
@@ -153,6 +163,11 @@ def is_link_only(text: str) -> bool:
         return False
     rest = [w.lower() for w in words(strip_links(text))]
     return all(w in _LINK_WORDS for w in rest)
+
+
+def is_reveal_label(text: str) -> bool:
+    """True for the label of an answer ('Answer', 'Show solution'), which is no question."""
+    return bool(_REVEAL_LABEL.match(text.strip()))
 
 
 def is_placeholder(text: str) -> bool:

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     CODE = "code"  # inside a fence, or a code comment next to code
     HEADING = "heading"  # markdown '#' heading
     QMARK = "qmarker"  # 'Q:', 'Q12.', 'Question 3:' (also as a heading)
+    ANSWER = "answer"  # 'A:', '**Answer:**', '### A:', '<summary>Answer</summary>': never a block
+    TERM = "term"  # the line right above a definition: a definition-list term (<dt>)
+    DEFINITION = "definition"  # ':   text', a definition-list body (<dd>, Pandoc, MD Extra)
     SUMMARY = "summary"  # <summary>...</summary>
     BOLD = "bold"  # a line that is (mostly) bold
     NUMBERED = "numbered"  # '12. ...', '12) ...', '**12)** ...'
@@ -34,6 +37,12 @@ _QMARK = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2}\s*)?(?:Q|Question)\s*(\d{1,4})?\s*[:.)\-–—]\s*(?:[*_]{1,2})?\s*(.*)$",
     re.I,
 )
+# Only ':' or a spaced dash after the label: "A." and "A)" also open sentences and answer
+# options, "A-" words ("A-list").
+_AMARK = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2}\s*)?(?:A|Ans|Answer)\s*(?:[*_]{1,2})?\s*(?::|[\-–—]\s)", re.I
+)
+_DEFINITION = re.compile(r"^\s{0,3}:\s+\S")
 _NUMBERED = re.compile(r"^(\s*)(?:[*_]{2})?(\d{1,3})[.)](?:[*_]{2})?\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)(?:[-+•●▪◦‣]|\*(?!\*))\s+(.*)$")
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(.*)$")
@@ -88,12 +97,19 @@ def _classify(idx: int, raw: str) -> Line:
     indent = _indent(raw)
     if not stripped:
         return Line(idx, raw, Kind.BLANK, "")
-    if m := _SUMMARY.search(stripped):
-        return Line(idx, raw, Kind.SUMMARY, clean_title(re.sub(r"<[^>]+>", "", m.group(1))))
+    # An answer label, also in bold, as a heading or as the <summary> of a folded answer.
+    summary = _SUMMARY.search(stripped)
+    label = clean_title(re.sub(r"<[^>]+>", "", summary[1] if summary else stripped.lstrip("#")))
+    if _AMARK.match(stripped) or cues.is_reveal_label(label):
+        return Line(idx, raw, Kind.ANSWER, label, indent)
+    if summary:
+        return Line(idx, raw, Kind.SUMMARY, label)
     if m := _QMARK.match(stripped):
         number, rest = m.group(1), m.group(2)
         if rest and not rest.lower().startswith(("a:", "answer")):
             return Line(idx, raw, Kind.QMARK, clean_title(rest), indent, number=number)
+    if _DEFINITION.match(raw):
+        return Line(idx, raw, Kind.DEFINITION, stripped[1:].strip(), indent)
     if m := _HEADING.match(stripped):
         title = clean_title(m.group(2))
         number = None
@@ -135,7 +151,26 @@ def classify_lines(lines: list[str]) -> list[Line]:
             out.append(Line(idx, raw, Kind.CODE, raw, _indent(raw)))
             continue
         out.append(_classify(idx, raw))
-    return _mark_unfenced_code(out)
+    return _mark_terms(_mark_unfenced_code(out))
+
+
+def _mark_terms(lines: list[Line]) -> list[Line]:
+    """Re-tag the text or bold line just above a definition (one blank between allowed).
+
+    Definition lists are how Pandoc and PHP Markdown Extra write a term and its
+    explanation, and how the HTML reader renders <dl>: in a FAQ the term is the question.
+    """
+    result = list(lines)
+    for i, line in enumerate(lines):
+        if line.kind is not Kind.DEFINITION:
+            continue
+        j = i - 1
+        if j >= 0 and lines[j].blank:
+            j -= 1
+        if j >= 0 and lines[j].kind in (Kind.TEXT, Kind.BOLD):
+            term = lines[j]
+            result[j] = Line(term.idx, term.raw, Kind.TERM, clean_title(term.title), term.indent)
+    return result
 
 
 def _mark_unfenced_code(lines: list[Line]) -> list[Line]:

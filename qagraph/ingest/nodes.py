@@ -40,7 +40,9 @@ def _to_node(doc: Document, lines: list[str], block: Block, occurrence: int) -> 
     last = block.line
     if block.body is not None:
         first, last = block.body
-        answer = render_answer(lines[first : last + 1], plain_text=doc.format == "text")
+        answer = render_answer(
+            lines[first : last + 1], plain_text=doc.format == "text", indent=block.indent
+        )
     return QANode(
         id=make_node_id(doc.name, block.question, occurrence),
         source=doc.name,

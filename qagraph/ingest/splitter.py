@@ -1,7 +1,8 @@
 """Split a document into question/answer blocks by its structure.
 
 The splitter first learns how *this* document marks its questions (Q: lines, numbered
-lists, question headings at some level, bold lines, bullet lists of questions), then walks
+lists, question headings at some level, bold lines, bullet lists of questions,
+definition-list terms, lines leading their paragraph; see `shape` and `runs`), then walks
 the lines once, deciding for each whether it opens a question, opens a section, opens a
 topic block (a titled block with no question mark, such as "Design: ..."), or continues the
 current answer. Lists, sub-headings and follow-up questions nested inside an answer stay in
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 
 from qagraph.ingest import cues
 from qagraph.ingest.lines import Kind, Line, classify_lines
+from qagraph.ingest.runs import Run, numbered_runs
+from qagraph.ingest.shape import SplitterConfig, learn_shape
 
 logger = logging.getLogger(__name__)
 
@@ -25,31 +28,6 @@ _FOOTER = re.compile(
     re.I,
 )
 _STRUCTURED = (Kind.BULLET, Kind.NUMBERED, Kind.TABLE, Kind.CODE, Kind.FENCE, Kind.BOLD)
-
-
-@dataclass(frozen=True, slots=True)
-class SplitterConfig:
-    """Knobs of the splitter; the defaults are what the tests and the eval use.
-
-    Attributes:
-        max_question_words: A plain line longer than this is prose, not a question.
-        min_question_share: Share of question-like items that makes a list or a heading
-            level a list of questions.
-        template_repeats: A short title line repeated this often ("How to Answer",
-            "Example") is a sub-heading inside answers, never a section.
-    """
-
-    max_question_words: int = 45
-    min_question_share: float = 0.5
-    template_repeats: int = 3
-
-    def __post_init__(self) -> None:
-        if self.max_question_words < 3:
-            raise ValueError("max_question_words must be at least 3")
-        if not 0.0 < self.min_question_share <= 1.0:
-            raise ValueError("min_question_share must be in (0, 1]")
-        if self.template_repeats < 2:
-            raise ValueError("template_repeats must be at least 2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +42,8 @@ class Block:
             (a question given in a list without an answer).
         line: 0-based index of the question line.
         body: 0-based inclusive (first, last) line span of the answer, or None.
+        indent: For a question written as a list item, the column its text starts at:
+            the answer's lines are indented that far to belong to the item.
     """
 
     question: str
@@ -72,16 +52,7 @@ class Block:
     kind: str
     line: int
     body: tuple[int, int] | None
-
-
-@dataclass
-class _Run:
-    """Consecutively numbered top-level items."""
-
-    items: list[int] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
-    nested: bool = False
-    verdict: bool | None = None
+    indent: int = 0
 
 
 @dataclass
@@ -101,112 +72,14 @@ class _Splitter:
     def __init__(self, lines: list[Line], config: SplitterConfig) -> None:
         self.lines = lines
         self.config = config
-        nonblank = [ln for ln in lines if not ln.blank]
-        self.uses_blank = len(lines) - len(nonblank) > 0.3 * max(1, len(nonblank))
-        self.templates = self._template_titles()
-        self.q_levels = self._question_heading_levels()
-        self.bold_questions = self._share_questions([ln for ln in lines if ln.kind is Kind.BOLD])
-        self.runs, self.run_of = self._numbered_runs()
-        self.lists = self._question_lists()
+        self.shape = learn_shape(lines, config)
+        self.runs, self.run_of = numbered_runs(lines)
         self.blocks: list[Block] = []
         self.section: str | None = None
         self.section_level: int | None = None
         self.open: _Open | None = None
 
-    # -- document-level structure -------------------------------------------------------
-
-    def _share_questions(self, lines: list[Line], *, minimum: int = 2) -> bool:
-        if len(lines) < minimum:
-            return False
-        hits = sum(cues.question_score(ln.title) >= 0.7 for ln in lines)
-        return hits / len(lines) >= self.config.min_question_share
-
-    def _template_titles(self) -> set[str]:
-        counts: dict[str, int] = {}
-        for ln in self.lines:
-            if ln.kind is Kind.TEXT and cues.has_heading_shape(ln.title):
-                key = ln.title.lower()
-                counts[key] = counts.get(key, 0) + 1
-        return {k for k, n in counts.items() if n >= self.config.template_repeats}
-
-    def _question_heading_levels(self) -> set[int]:
-        by_level: dict[int, list[Line]] = {}
-        for ln in self.lines:
-            if ln.kind is Kind.HEADING:
-                by_level.setdefault(ln.level, []).append(ln)
-        levels = set()
-        for level, heads in by_level.items():
-            numbered = sum(h.number is not None for h in heads)
-            if self._share_questions(heads) or (numbered >= 3 and numbered >= len(heads) / 2):
-                levels.add(level)
-        return levels
-
-    def _numbered_runs(self) -> tuple[list[_Run], dict[int, int]]:
-        runs: list[_Run] = []
-        run_of: dict[int, int] = {}
-        for ln in self.lines:
-            if ln.kind is not Kind.NUMBERED or ln.indent > 1:
-                continue
-            n = int(ln.number or 0)
-            target = None
-            for r in range(len(runs) - 1, -1, -1):
-                if runs[r].numbers[-1] == n - 1:
-                    target = r
-                    break
-            if target is None:
-                runs.append(_Run())
-                target = len(runs) - 1
-            else:
-                for later in runs[target + 1 :]:
-                    later.nested = True  # an earlier run continues after it
-            runs[target].items.append(ln.idx)
-            runs[target].numbers.append(n)
-            run_of[ln.idx] = target
-        return runs, run_of
-
-    def _question_lists(self) -> dict[int, list[int]]:
-        """Bullet lists of bare questions introduced by a line that announces questions."""
-        found: dict[int, list[int]] = {}
-        i = 0
-        while i < len(self.lines):
-            if self.lines[i].kind is not Kind.BULLET or self.lines[i].indent > 3:
-                i += 1
-                continue
-            group = []
-            while i < len(self.lines) and (
-                self.lines[i].blank
-                or (self.lines[i].kind is Kind.BULLET and self.lines[i].indent <= 3)
-            ):
-                if not self.lines[i].blank:
-                    group.append(i)
-                i += 1
-            intro = self._prev_nonblank(group[0])
-            if len(group) >= 2 and intro is not None and self._is_list_intro(intro):
-                if all(self._bare_question(self.lines[j].title) for j in group):
-                    found[intro.idx] = group
-        return found
-
-    def _bare_question(self, text: str) -> bool:
-        return (
-            cues.ends_with_question(text)
-            and not cues.is_link_only(text)
-            and len(text.split()) <= self.config.max_question_words
-        )
-
-    @staticmethod
-    def _is_list_intro(line: Line) -> bool:
-        text = line.title.lower()
-        short = len(text.split()) <= 10 and line.kind in (Kind.TEXT, Kind.HEADING, Kind.BOLD)
-        announces = "question" in text or "faq" in text
-        return short and announces and "follow" not in text
-
     # -- helpers --------------------------------------------------------------------------
-
-    def _prev_nonblank(self, i: int) -> Line | None:
-        j = i - 1
-        while j >= 0 and self.lines[j].blank:
-            j -= 1
-        return self.lines[j] if j >= 0 else None
 
     def _next_nonblank(self, i: int) -> Line | None:
         j = i + 1
@@ -218,7 +91,7 @@ class _Splitter:
         return self.lines[j] if j < len(self.lines) else None
 
     def _isolated(self, i: int) -> bool:
-        if not self.uses_blank:
+        if not self.shape.uses_blank:
             return True
         before = i == 0 or self.lines[i - 1].blank
         after = i + 1 >= len(self.lines) or self.lines[i + 1].blank
@@ -230,7 +103,7 @@ class _Splitter:
             and not cues.ends_with_question(ln.title)
             and cues.has_heading_shape(ln.title)
             and (len(ln.title.split()) <= 8 or cues.is_title_case(ln.title))
-            and ln.title.lower() not in self.templates
+            and ln.title.lower() not in self.shape.templates
             and self._isolated(ln.idx)
         )
 
@@ -239,7 +112,7 @@ class _Splitter:
             ln.kind is Kind.TEXT
             and cues.ends_with_question(ln.title)
             and len(ln.title.split()) <= self.config.max_question_words
-            and self._isolated(ln.idx)
+            and (self._isolated(ln.idx) or ln.idx in self.shape.leading_questions)
         )
 
     def _run_is_question(self, idx: int) -> bool:
@@ -248,7 +121,7 @@ class _Splitter:
             run.verdict = self._judge_run(run)
         return run.verdict
 
-    def _judge_run(self, run: _Run, *, weak_context: bool | None = None) -> bool:
+    def _judge_run(self, run: Run, *, weak_context: bool | None = None) -> bool:
         if run.nested:
             return False
         scores = [cues.question_score(self.lines[i].title) for i in run.items]
@@ -274,10 +147,19 @@ class _Splitter:
             # Judged as it would be right after a section title: the context is then weak.
             return self._judge_run(run, weak_context=True)
         if ln.kind is Kind.HEADING:
-            return ln.level in self.q_levels or cues.question_score(ln.title) >= 0.8
+            return ln.level in self.shape.q_levels or cues.question_score(ln.title) >= 0.8
         if ln.kind is Kind.BOLD:
-            return self.bold_questions and cues.question_score(ln.title) >= 0.5
+            return self.shape.bold_questions and cues.question_score(ln.title) >= 0.5
+        if ln.kind is Kind.TERM:
+            return self._term_question(ln)
+        if ln.kind is Kind.BULLET:
+            return self._bullet_question(ln)
         return self._plain_question(ln)
+
+    def _term_question(self, ln: Line) -> bool:
+        # The terms of a FAQ's definition list are its questions; a glossary's terms
+        # ("Overfitting" / ": fitting noise") are not, and stay in the answer around them.
+        return self.shape.term_questions and cues.question_score(ln.title) >= 0.5
 
     def _continues_open_run(self, ln: Line) -> bool:
         o = self.open
@@ -291,7 +173,7 @@ class _Splitter:
         """A question list sandwiched between two items of the open numbered question."""
         if self.open is None or self.open.run is None:
             return False
-        last = self.lists[intro][-1]
+        last = self.shape.lists[intro][-1]
         for ln in self.lines[last + 1 :]:
             if ln.kind is Kind.NUMBERED and ln.indent <= 1:
                 return self._continues_open_run(ln)
@@ -308,7 +190,7 @@ class _Splitter:
     # -- the walk -------------------------------------------------------------------------
 
     def _decide(self, ln: Line) -> str:
-        if ln.idx in self.lists and not self._list_is_nested(ln.idx):
+        if ln.idx in self.shape.lists and not self._list_is_nested(ln.idx):
             return "intro"
         kind = ln.kind
         if kind in (Kind.QMARK, Kind.SUMMARY):
@@ -317,22 +199,37 @@ class _Splitter:
             return self._decide_heading(ln)
         if kind is Kind.BOLD:
             score = cues.question_score(ln.title)
-            if (self.bold_questions and (score >= 0.5 or self._bold_title(ln))) or (
+            if (self.shape.bold_questions and (score >= 0.5 or self._bold_title(ln))) or (
                 score >= 0.8 and self.open is None
             ):
                 return "question"
             return "content"
         if kind is Kind.NUMBERED and ln.indent <= 1:
             return "question" if self._run_is_question(ln.idx) else "content"
+        if kind is Kind.TERM:
+            return "question" if self._term_question(ln) else "content"
+        if kind is Kind.BULLET and self._bullet_question(ln):
+            # Only as a sibling or at top level: a question bullet inside another answer
+            # is a follow-up question of that answer.
+            o = self.open
+            if o is None or o.kind == "topic" or o.line.kind is Kind.BULLET:
+                return "question"
         if kind is Kind.TEXT:
             return self._decide_text(ln)
         return "content"
 
+    def _bullet_question(self, ln: Line) -> bool:
+        """A top-level bullet that asks a question and holds its answer nested below it."""
+        if ln.kind is not Kind.BULLET or ln.indent > 1 or cues.question_score(ln.title) < 0.7:
+            return False
+        nxt = self._next_nonblank(ln.idx)
+        return nxt is not None and nxt.indent > ln.indent
+
     def _decide_heading(self, ln: Line) -> str:
         score = cues.question_score(ln.title)
-        if self.q_levels:
-            top = min(self.q_levels)
-            if ln.level in self.q_levels and (score >= 0.5 or ln.number is not None):
+        if self.shape.q_levels:
+            top = min(self.shape.q_levels)
+            if ln.level in self.shape.q_levels and (score >= 0.5 or ln.number is not None):
                 return "question"
             if ln.level > top:
                 return "content"
@@ -421,7 +318,7 @@ class _Splitter:
                 self.section_level = ln.level if ln.kind is Kind.HEADING else None
             elif action == "intro":
                 self.section = ln.title.rstrip(":").strip()
-                for j in self.lists[ln.idx]:
+                for j in self.shape.lists[ln.idx]:
                     item = self.lines[j]
                     self.blocks.append(Block(item.title, None, self.section, "listed", j, None))
                     skip.add(j)
@@ -435,4 +332,9 @@ class _Splitter:
         body = [i for i in o.body if self.lines[i].kind not in (Kind.BLANK, Kind.HTML)]
         span = (body[0], body[-1]) if body else None
         kind = "topic" if o.kind == "topic" else "question"
-        self.blocks.append(Block(o.line.title, o.line.number, self.section, kind, o.line.idx, span))
+        indent = 0
+        if o.line.kind in (Kind.NUMBERED, Kind.BULLET):
+            marker = re.match(r"\s*\S+\s+", o.line.raw.expandtabs(4))
+            indent = marker.end() if marker else 0
+        block = Block(o.line.title, o.line.number, self.section, kind, o.line.idx, span, indent)
+        self.blocks.append(block)

@@ -1,0 +1,180 @@
+"""How one document marks its questions, learnt from the whole document before the walk.
+
+Documents differ in how they mark a question (a heading level, bold lines, definition-list
+terms, a line leading its paragraph, a bullet list announced as questions). Each of these
+is judged over the document as a whole, so that a single bold line or a rhetorical
+question in prose does not turn into a question node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qagraph.ingest import cues
+from qagraph.ingest.lines import Kind, Line
+
+
+@dataclass(frozen=True, slots=True)
+class SplitterConfig:
+    """Knobs of the splitter; the defaults are what the tests and the eval use.
+
+    Attributes:
+        max_question_words: A plain line longer than this is prose, not a question.
+        min_question_share: Share of question-like items that makes a list or a heading
+            level a list of questions.
+        template_repeats: A short title line repeated this often ("How to Answer",
+            "Example") is a sub-heading inside answers, never a section.
+    """
+
+    max_question_words: int = 45
+    min_question_share: float = 0.5
+    template_repeats: int = 3
+
+    def __post_init__(self) -> None:
+        if self.max_question_words < 3:
+            raise ValueError("max_question_words must be at least 3")
+        if not 0.0 < self.min_question_share <= 1.0:
+            raise ValueError("min_question_share must be in (0, 1]")
+        if self.template_repeats < 2:
+            raise ValueError("template_repeats must be at least 2")
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the splitter learns about a document before walking it.
+
+    Attributes:
+        uses_blank: Blocks are separated by blank lines (so a title stands alone).
+        templates: Short title lines repeated often enough to be sub-headings in answers.
+        leading_questions: Indexes of plain questions written as the first line of their
+            answer's paragraph.
+        q_levels: Heading levels that hold questions.
+        bold_questions: Bold lines are mostly questions.
+        term_questions: Definition-list terms are mostly questions (a FAQ, not a glossary).
+        lists: For each line announcing a bullet list of bare questions, the items.
+    """
+
+    uses_blank: bool
+    templates: frozenset[str]
+    leading_questions: frozenset[int]
+    q_levels: frozenset[int]
+    bold_questions: bool
+    term_questions: bool
+    lists: dict[int, list[int]]
+
+
+def learn_shape(lines: list[Line], config: SplitterConfig) -> Shape:
+    """Learn how the classified `lines` of one document mark their questions."""
+    nonblank = [ln for ln in lines if not ln.blank]
+    return Shape(
+        uses_blank=len(lines) - len(nonblank) > 0.3 * max(1, len(nonblank)),
+        templates=_template_titles(lines, config),
+        leading_questions=_paragraph_questions(lines, config),
+        q_levels=_question_heading_levels(lines, config),
+        bold_questions=_share_questions([ln for ln in lines if ln.kind is Kind.BOLD], config),
+        term_questions=_share_questions(
+            [ln for ln in lines if ln.kind is Kind.TERM], config, minimum=1
+        ),
+        lists=_question_lists(lines, config),
+    )
+
+
+def prev_nonblank(lines: list[Line], i: int) -> Line | None:
+    """The closest non-blank line before index `i`, if any."""
+    j = i - 1
+    while j >= 0 and lines[j].blank:
+        j -= 1
+    return lines[j] if j >= 0 else None
+
+
+def _share_questions(lines: list[Line], config: SplitterConfig, *, minimum: int = 2) -> bool:
+    if len(lines) < minimum:
+        return False
+    hits = sum(cues.question_score(ln.title) >= 0.7 for ln in lines)
+    return hits / len(lines) >= config.min_question_share
+
+
+def _paragraph_questions(lines: list[Line], config: SplitterConfig) -> frozenset[int]:
+    """Questions written as the first line of their answer's paragraph.
+
+    Counted only where most paragraphs of two lines or more open that way ("How do I
+    install it?" / "Run pip install."): in prose, a paragraph that starts with a question
+    on a line of its own is a rhetorical aside.
+    """
+    firsts = [
+        ln
+        for ln in lines
+        if ln.kind is Kind.TEXT
+        and (ln.idx == 0 or lines[ln.idx - 1].blank)
+        and ln.idx + 1 < len(lines)
+        and lines[ln.idx + 1].kind is Kind.TEXT
+    ]
+    asking = [
+        ln.idx
+        for ln in firsts
+        if cues.ends_with_question(ln.title)
+        and len(ln.title.split()) <= config.max_question_words
+        and not cues.ends_with_question(lines[ln.idx + 1].title)
+    ]
+    if len(asking) >= 2 and len(asking) >= config.min_question_share * len(firsts):
+        return frozenset(asking)
+    return frozenset()
+
+
+def _template_titles(lines: list[Line], config: SplitterConfig) -> frozenset[str]:
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.kind is Kind.TEXT and cues.has_heading_shape(ln.title):
+            key = ln.title.lower()
+            counts[key] = counts.get(key, 0) + 1
+    return frozenset(k for k, n in counts.items() if n >= config.template_repeats)
+
+
+def _question_heading_levels(lines: list[Line], config: SplitterConfig) -> frozenset[int]:
+    by_level: dict[int, list[Line]] = {}
+    for ln in lines:
+        if ln.kind is Kind.HEADING:
+            by_level.setdefault(ln.level, []).append(ln)
+    levels = set()
+    for level, heads in by_level.items():
+        numbered = sum(h.number is not None for h in heads)
+        if _share_questions(heads, config) or (numbered >= 3 and numbered >= len(heads) / 2):
+            levels.add(level)
+    return frozenset(levels)
+
+
+def _question_lists(lines: list[Line], config: SplitterConfig) -> dict[int, list[int]]:
+    """Bullet lists of bare questions introduced by a line that announces questions."""
+    found: dict[int, list[int]] = {}
+    i = 0
+    while i < len(lines):
+        if lines[i].kind is not Kind.BULLET or lines[i].indent > 3:
+            i += 1
+            continue
+        group = []
+        while i < len(lines) and (
+            lines[i].blank or (lines[i].kind is Kind.BULLET and lines[i].indent <= 3)
+        ):
+            if not lines[i].blank:
+                group.append(i)
+            i += 1
+        intro = prev_nonblank(lines, group[0])
+        if len(group) >= 2 and intro is not None and _is_list_intro(intro):
+            if all(_bare_question(lines[j].title, config) for j in group):
+                found[intro.idx] = group
+    return found
+
+
+def _bare_question(text: str, config: SplitterConfig) -> bool:
+    return (
+        cues.ends_with_question(text)
+        and not cues.is_link_only(text)
+        and len(text.split()) <= config.max_question_words
+    )
+
+
+def _is_list_intro(line: Line) -> bool:
+    text = line.title.lower()
+    short = len(text.split()) <= 10 and line.kind in (Kind.TEXT, Kind.HEADING, Kind.BOLD)
+    announces = "question" in text or "faq" in text
+    return short and announces and "follow" not in text
