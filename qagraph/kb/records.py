@@ -157,3 +157,78 @@ class Edge:
     @property
     def attrs(self) -> dict[str, Any]:
         return json.loads(self.data)
+
+
+def concept_node_id(name: str) -> str:
+    """Graph id of a concept node."""
+    return f"concept:{name}"
+
+
+def source_node_id(name: str) -> str:
+    """Graph id of a source document node."""
+    return f"source:{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A concept that questions and answers mention.
+
+    Attributes:
+        name: Canonical name, lower case ("random forest", "principal component analysis").
+        aliases: Other surface forms that mean the same ("random forests", "pca").
+        broader: Names of more general concepts ("regularization" for "l1 regularization").
+        origin: Where it came from: "glossary", "acronym" or "extracted".
+    """
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    origin: str = "extracted"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "broader": list(self.broader),
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Concept:
+        return cls(
+            name=data["name"],
+            aliases=tuple(data.get("aliases", ())),
+            broader=tuple(data.get("broader", ())),
+            origin=data.get("origin", "extracted"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two answers that disagree, with the sentence from each that shows it.
+
+    Attributes:
+        a: Id of the first node.
+        b: Id of the second node.
+        kind: "negation", "antonym", "number", "quantifier" or "divergent".
+        evidence_a: The sentence of `a` that conflicts.
+        evidence_b: The sentence of `b` that conflicts.
+        score: Confidence in [0, 1].
+    """
+
+    a: str
+    b: str
+    kind: str
+    evidence_a: str
+    evidence_b: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "evidence_a": self.evidence_a,
+            "evidence_b": self.evidence_b,
+            "score": round(float(self.score), 4),
+        }
