@@ -17,14 +17,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Builds the store from the bundled corpus on first use (with a per-file report), then starts
+# the app on http://127.0.0.1:7860 and keeps serving until Ctrl-C.
 run: $(STAMP)
-	$(VENV)/bin/qagraph ingest
-	$(VENV)/bin/qagraph nodes
+	@$(PY) -c "import sys; from qagraph.kb import Store, default_store_path; \
+		sys.exit(0 if Store(default_store_path()).exists else 1)" || $(VENV)/bin/qagraph ingest
+	$(VENV)/bin/qagraph serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check qagraph tests
 
-# The full suite, slow tests (real model) included; plain `pytest` skips them.
+# The full suite, slow tests (real model, headless Chromium) included; plain `pytest` skips them.
 test: $(STAMP) lint
 	$(VENV)/bin/python -m pytest -q --runslow
 

@@ -9,10 +9,30 @@ import sys
 from collections.abc import Sequence
 
 from qagraph import __version__
-from qagraph.cli import ingest_cmd, nodes_cmd
+from qagraph.cli import (
+    ask_cmd,
+    bench_cmd,
+    concepts_cmd,
+    contradictions_cmd,
+    eval_cmd,
+    graph_cmd,
+    ingest_cmd,
+    nodes_cmd,
+    serve_cmd,
+)
 from qagraph.errors import QagraphError
 
-COMMANDS = (ingest_cmd, nodes_cmd)
+COMMANDS = (
+    ingest_cmd,
+    nodes_cmd,
+    ask_cmd,
+    concepts_cmd,
+    graph_cmd,
+    contradictions_cmd,
+    eval_cmd,
+    serve_cmd,
+    bench_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qagraph: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `qagraph concepts | head`: the reader left early. Point stdout at /dev/null so the
+        # flush at exit does not fail a second time, and exit as a SIGPIPE'd tool would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from qagraph.kb import default_store_path
+from qagraph.encoders import EncoderConfig
+from qagraph.kb import Store, default_store_path
+
+MODEL_ENV = "QAGRAPH_MODEL"
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
@@ -34,3 +38,40 @@ def store_path(args: argparse.Namespace) -> Path:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        default=None,
+        metavar="NAME",
+        help=f"embedding model: all-MiniLM-L6-v2 (default, from ${MODEL_ENV} if set), "
+        "another sentence-transformers name or directory, or 'hashing' (a fast fake for tests)",
+    )
+
+
+def model_name(args: argparse.Namespace) -> str | None:
+    """The model named by --model, else by $QAGRAPH_MODEL, else None (the default)."""
+    name = getattr(args, "model", None) or os.environ.get(MODEL_ENV, "").strip()
+    return name or None
+
+
+def encoder_config(args: argparse.Namespace) -> EncoderConfig:
+    """The encoder configuration the command line asks for."""
+    name = model_name(args)
+    return EncoderConfig(model=name) if name else EncoderConfig()
+
+
+def ensure_store(path: Path, *, encoder: EncoderConfig | None = None) -> None:
+    """Build the store at `path` from the bundled corpus when there is none yet.
+
+    Progress goes to stderr, so a command's --json output stays one document.
+    """
+    if Store(path).exists:
+        return
+    from qagraph.ingest.pipeline import IngestConfig, ingest
+
+    print(f"qagraph: no store at {path}; building it from the bundled corpus", file=sys.stderr)
+    config = IngestConfig(encoder=encoder or EncoderConfig(), progress=sys.stderr.isatty())
+    result = ingest(None, store=path, config=config)
+    print(f"qagraph: stored {result.nodes} nodes in {result.store}", file=sys.stderr)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from qagraph.cli.common import add_json_option, add_store_option, print_json, store_path
+from qagraph.cli.common import (
+    add_json_option,
+    add_model_option,
+    add_store_option,
+    encoder_config,
+    print_json,
+    store_path,
+)
+from qagraph.ingest.concepts import ConceptConfig, load_glossary
+from qagraph.ingest.graph import GraphConfig
 from qagraph.ingest.pipeline import IngestConfig, ingest
 
 
@@ -22,13 +32,36 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--add", action="store_true", help="keep the store's other sources instead of replacing"
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument(
+        "--glossary",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="concept glossary (JSON) extending the built-in machine-learning one; an entry "
+        "with a built-in name replaces it; may be repeated",
+    )
+    parser.add_argument(
+        "--no-default-glossary",
+        action="store_true",
+        help="leave out the built-in glossary (use only --glossary files, if any)",
+    )
     add_store_option(parser)
+    add_model_option(parser)
     add_json_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config = IngestConfig(progress=not args.no_progress and not args.json)
+    glossaries = tuple(str(p) for p in args.glossary)
+    builtin = not args.no_default_glossary
+    load_glossary(glossaries, builtin=builtin)  # a bad file fails now, not after the model loads
+    concepts = ConceptConfig(glossary_paths=glossaries, builtin_glossary=builtin)
+    config = IngestConfig(
+        encoder=encoder_config(args),
+        progress=not args.no_progress and not args.json,
+        graph=GraphConfig(concepts=concepts),
+    )
     result = ingest(args.paths or None, store=store_path(args), config=config, add=args.add)
     if args.json:
         print_json(

@@ -16,13 +16,22 @@ from typing import NamedTuple
 
 from tqdm.auto import tqdm
 
-from qagraph.encoders import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, EncoderConfig
+from qagraph.encoders import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, EncoderConfig, load_encoder
+from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
 from qagraph.errors import QagraphError
+from qagraph.ingest.contradictions import (
+    ContradictionConfig,
+    contradiction_edges,
+    detect_contradictions,
+)
+from qagraph.ingest.graph import GraphConfig, build_graph
 from qagraph.ingest.nodes import split_document
 from qagraph.ingest.readers import iter_input_files, read_document
 from qagraph.ingest.splitter import SplitterConfig
 from qagraph.kb import Store
+from qagraph.kb.manifest import CACHE_DIR
 from qagraph.kb.records import Edge, QANode, SourceDoc
+from qagraph.retrieval.dense import IndexConfig, build_retrieval_index
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +51,17 @@ class IngestConfig:
     Attributes:
         splitter: How documents are split into question/answer nodes.
         encoder: The embedding model the store is built for.
+        index: How nodes are cut into embedding units and which vector index is built.
+        contradictions: How contradictions between answers are detected.
+        graph: Concepts (glossary files, thresholds) and graph links.
         progress: Show a progress bar on stderr.
     """
 
     splitter: SplitterConfig = field(default_factory=SplitterConfig)
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    index: IndexConfig = field(default_factory=IndexConfig)
+    contradictions: ContradictionConfig = field(default_factory=ContradictionConfig)
+    graph: GraphConfig = field(default_factory=GraphConfig)
     progress: bool = True
 
 
@@ -68,6 +83,13 @@ class FileReport(NamedTuple):
         )
 
 
+class EmbedStats(NamedTuple):
+    """Texts embedded by one ingest: `misses` went through the model, `hits` came cached."""
+
+    hits: int
+    misses: int
+
+
 class IngestResult(NamedTuple):
     """The outcome of one ingest run."""
 
@@ -75,6 +97,7 @@ class IngestResult(NamedTuple):
     problems: list[str]
     store: Path
     nodes: int
+    embedded: EmbedStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -123,8 +146,8 @@ def ingest(
     if add and target.exists:
         parsed = _merge_previous(target, parsed)
         total = sum(len(p.nodes) for p in parsed)
-    _write(target, parsed, config)
-    return IngestResult(reports, problems, target.path, total)
+    embedded = _write(target, parsed, config)
+    return IngestResult(reports, problems, target.path, total, embedded)
 
 
 def _ingest_file(path: Path, name: str, config: IngestConfig) -> tuple[FileReport, _Parsed | None]:
@@ -175,11 +198,30 @@ def _model_meta(config: EncoderConfig) -> dict[str, str | None]:
     return {"name": config.model, "sha256": sha}
 
 
-def _write(target: Store, parsed: list[_Parsed], config: IngestConfig) -> None:
-    with target.writer() as writer:
-        writer.add_sources(p.source for p in parsed)
-        writer.add_nodes(n for p in parsed for n in p.nodes)
-        writer.add_edges(_edges(parsed))
-        writer.set_meta("splitter_version", SPLITTER_VERSION)
-        writer.set_meta("model", _model_meta(config.encoder))
-    logger.info("wrote %s", target.path)
+def _write(target: Store, parsed: list[_Parsed], config: IngestConfig) -> EmbedStats:
+    # Loaded before the generation is opened: a missing model then leaves no partial files.
+    encoder = CachedEncoder(load_encoder(config.encoder), target.path / CACHE_DIR / CACHE_FILE)
+    try:
+        # Concepts first: they fill each node's `concepts` and give the graph edges.
+        graph = build_graph(
+            [n for p in parsed for n in p.nodes], encoder=encoder, config=config.graph
+        )
+        nodes = graph.nodes
+        with target.writer() as writer:
+            writer.add_sources(p.source for p in parsed)
+            writer.add_nodes(nodes)
+            writer.add_concepts(graph.concepts)
+            edges = _edges(parsed) + graph.edges
+            writer.add_edges(edges)
+            writer.set_meta("splitter_version", SPLITTER_VERSION)
+            writer.set_meta("model", _model_meta(config.encoder))
+            writer.set_meta("graph", graph.stats)
+            build_retrieval_index(writer, nodes, encoder, config.index, progress=config.progress)
+            # Last: it reads the edges of the steps before it (same_question, mentions).
+            if config.contradictions.enabled:
+                found = detect_contradictions(nodes, edges, encoder, config.contradictions)
+                writer.add_edges(contradiction_edges(found))
+    finally:
+        encoder.close()
+    logger.info("wrote %s (%d embedded, %d cached)", target.path, encoder.misses, encoder.hits)
+    return EmbedStats(encoder.hits, encoder.misses)

@@ -19,11 +19,12 @@ from typing import Any
 from qagraph.kb.manifest import (
     COLUMNS,
     DB_FILE,
+    OPTIONAL_TABLES,
     StoreError,
     load_manifest,
     verify_parts,
 )
-from qagraph.kb.records import EDGE_KINDS, Edge, QANode, SourceDoc
+from qagraph.kb.records import EDGE_KINDS, Concept, Edge, QANode, SourceDoc
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class KnowledgeBase:
         sources: Source documents.
         nodes: Question/answer nodes.
         edges: Graph edges, in insertion order.
+        concepts: Concepts (none in a store written before concepts existed).
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class KnowledgeBase:
         sources: Iterable[SourceDoc],
         nodes: Iterable[QANode],
         edges: Iterable[Edge],
+        concepts: Iterable[Concept] = (),
     ) -> None:
         self._path = Path(path)
         self._manifest = copy.deepcopy(manifest)
@@ -59,6 +62,8 @@ class KnowledgeBase:
         for node in self._nodes:
             self._by_source.setdefault(node.source, []).append(node)
         self._edges = list(edges)
+        self._concepts = sorted(concepts, key=lambda c: c.name)
+        self._concept_by_name = {c.name: c for c in self._concepts}
 
     @property
     def path(self) -> Path:
@@ -94,6 +99,21 @@ class KnowledgeBase:
             return self._by_id[node_id]
         except KeyError:
             raise KeyError(f"no node {node_id!r} in the knowledge base at {self._path}") from None
+
+    def concepts(self) -> list[Concept]:
+        """All concepts, by name."""
+        return list(self._concepts)
+
+    def concept(self, name: str) -> Concept:
+        """The concept with this canonical name (see `qagraph.kb.graph` for fuzzy lookup).
+
+        Raises:
+            KeyError: When no concept has this name.
+        """
+        try:
+            return self._concept_by_name[name]
+        except KeyError:
+            raise KeyError(f"no concept {name!r} in the knowledge base at {self._path}") from None
 
     def edges(self, kind: str | None = None) -> list[Edge]:
         """Graph edges in insertion order.
@@ -168,8 +188,11 @@ def load_generation(root: Path, generation: str) -> KnowledgeBase:
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             rows = {
                 t: conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY rowid").fetchall()
+                if t in tables or t not in OPTIONAL_TABLES
+                else []
                 for t, cols in COLUMNS.items()
             }
         finally:
@@ -201,13 +224,31 @@ def load_generation(root: Path, generation: str) -> KnowledgeBase:
             for r in rows["nodes"]
         ]
         edges = [Edge(src=r[0], dst=r[1], kind=r[2], weight=r[3], data=r[4]) for r in rows["edges"]]
+        concepts = [
+            Concept(
+                name=r[0],
+                aliases=tuple(json.loads(r[1])),
+                broader=tuple(json.loads(r[2])),
+                origin=r[3],
+            )
+            for r in rows["concepts"]
+        ]
     except (sqlite3.Error, ValueError, TypeError) as exc:
         raise StoreError(f"store at {root} is corrupt: cannot read {db}: {exc}") from exc
     loaded = {"sources": len(sources), "nodes": len(nodes), "edges": len(edges)}
+    if "concepts" in manifest["counts"]:  # older manifests do not count concepts
+        loaded["concepts"] = len(concepts)
     expected = {k: manifest["counts"].get(k) for k in loaded}
     if loaded != expected:
         raise StoreError(
             f"store at {root} is corrupt: database holds {loaded}, manifest says {expected}"
         )
     logger.debug("opened store %s generation %s: %s", root, generation, loaded)
-    return KnowledgeBase(path=gen_dir, manifest=manifest, sources=sources, nodes=nodes, edges=edges)
+    return KnowledgeBase(
+        path=gen_dir,
+        manifest=manifest,
+        sources=sources,
+        nodes=nodes,
+        edges=edges,
+        concepts=concepts,
+    )

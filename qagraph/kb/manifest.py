@@ -59,6 +59,9 @@ CREATE TABLE edges (
 CREATE INDEX edges_src ON edges (src);
 CREATE INDEX edges_dst ON edges (dst);
 CREATE INDEX edges_kind ON edges (kind);
+CREATE TABLE concepts (
+    name TEXT PRIMARY KEY, aliases TEXT NOT NULL, broader TEXT NOT NULL, origin TEXT NOT NULL
+);
 """
 COLUMNS = {
     "sources": ("name", "path", "sha256", "n_lines", "encoding", "warnings"),
@@ -75,7 +78,11 @@ COLUMNS = {
         "concepts",
     ),
     "edges": ("src", "dst", "kind", "weight", "data"),
+    "concepts": ("name", "aliases", "broader", "origin"),
 }
+# Tables added after schema version 1 shipped: a store written before them lacks them and
+# reads as having none of their records.
+OPTIONAL_TABLES = frozenset({"concepts"})
 
 
 class StoreError(QagraphError):

@@ -177,7 +177,8 @@ class Concept:
         name: Canonical name, lower case ("random forest", "principal component analysis").
         aliases: Other surface forms that mean the same ("random forests", "pca").
         broader: Names of more general concepts ("regularization" for "l1 regularization").
-        origin: Where it came from: "glossary", "acronym" or "extracted".
+        origin: Where it came from: "glossary", "acronym" (defined in the text), "name" (a
+            proper name, linked only from questions that name it) or "extracted".
     """
 
     name: str
@@ -232,3 +233,14 @@ class Contradiction:
             "evidence_b": self.evidence_b,
             "score": round(float(self.score), 4),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Contradiction:
+        return cls(
+            a=data["a"],
+            b=data["b"],
+            kind=data["kind"],
+            evidence_a=data.get("evidence_a", ""),
+            evidence_b=data.get("evidence_b", ""),
+            score=float(data.get("score", 0.0)),
+        )

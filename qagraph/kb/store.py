@@ -34,7 +34,7 @@ from qagraph.kb.manifest import (
     utc_now_iso,
     write_current,
 )
-from qagraph.kb.records import Edge, QANode, SourceDoc
+from qagraph.kb.records import Concept, Edge, QANode, SourceDoc
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -178,6 +178,14 @@ class StoreWriter:
         )
         self._insert("nodes", rows, "node id")
 
+    def add_concepts(self, concepts: Iterable[Concept]) -> None:
+        """Insert concepts; a name may appear once per generation."""
+        rows = (
+            (c.name, json.dumps(list(c.aliases)), json.dumps(list(c.broader)), c.origin)
+            for c in concepts
+        )
+        self._insert("concepts", rows, "concept name")
+
     def add_edges(self, edges: Iterable[Edge]) -> None:
         """Insert graph edges, kept in insertion order."""
         rows = ((e.src, e.dst, e.kind, float(e.weight), e.data) for e in edges)
@@ -246,7 +254,7 @@ class StoreWriter:
         conn = self._conn
         counts = {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("sources", "nodes", "edges")
+            for t in ("sources", "nodes", "edges", "concepts")
         }
         files = dict(conn.execute("SELECT name, sha256 FROM sources ORDER BY name"))
         conn.execute("COMMIT")

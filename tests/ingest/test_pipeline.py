@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qagraph.cli import main
+from qagraph.encoders import EncoderConfig
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.kb import Store
 
@@ -15,7 +16,7 @@ GOOD = (
     "Q: What is overfitting?\nA model that memorises noise.\n\n"
     "Q: What is bias?\nError from assumptions.\n"
 )
-QUIET = IngestConfig(progress=False)
+QUIET = IngestConfig(progress=False, encoder=EncoderConfig(model="hashing"))
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def test_empty_generation_round_trips(store: Store) -> None:
     build(store, sources=[], nodes=[], edges=[])
     kb = store.open()
     assert (kb.sources(), kb.nodes(), kb.edges()) == ([], [], [])
-    assert kb.manifest["counts"] == {"sources": 0, "nodes": 0, "edges": 0}
+    assert kb.manifest["counts"] == {"sources": 0, "nodes": 0, "edges": 0, "concepts": 0}
 
 
 def test_manifest_fields_and_layout(store: Store) -> None:
@@ -137,7 +137,7 @@ def test_manifest_fields_and_layout(store: Store) -> None:
     assert manifest["files"] == {"a é.txt": "a" * 64, "b.md": "b" * 64}
     db_sha = hashlib.sha256((kb.path / "store.sqlite").read_bytes()).hexdigest()
     assert manifest["parts"] == {"store.sqlite": db_sha}
-    assert manifest["counts"] == {"sources": 2, "nodes": 4, "edges": 3}
+    assert manifest["counts"] == {"sources": 2, "nodes": 4, "edges": 3, "concepts": 0}
     on_disk = json.loads((kb.path / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
     assert (store.path / "CURRENT").read_text().strip() == kb.path.name == writer.path.name

@@ -1,0 +1,107 @@
+"""`qagraph ask QUESTION`: answer a question from the store, quoting and citing a source."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from qagraph.cli.common import (
+    add_json_option,
+    add_model_option,
+    add_store_option,
+    encoder_config,
+    ensure_store,
+    print_json,
+    store_path,
+)
+from qagraph.errors import QagraphError
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "ask",
+        help="answer a question, quoting and citing the source",
+        description="Find the stored answer to QUESTION and quote it with its citation, the "
+        "other sources answering the same question and related concepts. When the store "
+        "does not cover the question, say so instead of quoting an unrelated answer. With "
+        "QUESTION '-', read one question per line from stdin and print one JSON document "
+        "per line. The store is built from the bundled corpus when missing.",
+    )
+    parser.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
+    parser.add_argument(
+        "-k", type=_positive, default=5, metavar="K", help="number of results (default 5)"
+    )
+    add_store_option(parser)
+    add_model_option(parser)
+    add_json_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from qagraph.encoders import load_encoder
+    from qagraph.retrieval import Retriever
+
+    if args.question != "-" and not args.question.strip():
+        raise QagraphError("the question is empty")
+    path = store_path(args)
+    config = encoder_config(args)
+    ensure_store(path, encoder=config)
+    # Without --model the store's own model is used, whatever $QAGRAPH_MODEL says.
+    encoder = load_encoder(config) if getattr(args, "model", None) else None
+    retriever = Retriever.open(path, encoder=encoder)
+    if args.question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                answer = retriever.ask(line.strip(), k=args.k)
+                sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+        return 0
+    answer = retriever.ask(args.question, k=args.k)
+    if args.json:
+        print_json(answer.to_json())
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:
+    """The answer as readable text: quotation, citation, other sources, related concepts."""
+    from qagraph.retrieval import citation
+
+    if answer.abstained:
+        return answer.message
+    lines: list[str] = []
+    best = answer.best
+    lines.append(f"Q: {best.node.question}")
+    if answer.text:
+        lines += ["", answer.text]
+    if answer.message:
+        lines += ["", answer.message]
+    if answer.also_answered_in:
+        lines += ["", "Also answered in:"]
+        lines += [f"  - {citation(h.node)}: {h.node.question}" for h in answer.also_answered_in]
+    if answer.related_concepts:
+        lines += ["", "Related concepts: " + ", ".join(answer.related_concepts)]
+    if answer.contradictions:
+        lines += ["", "Warning: the sources disagree:"]
+        lines += [f"  - {c['evidence_a']!r} vs {c['evidence_b']!r}" for c in answer.contradictions]
+    shown = {best.node.id, *(h.node.id for h in answer.also_answered_in)}
+    others = [h for h in answer.results if h.node.id not in shown]
+    if others:
+        lines += ["", "Other results:"]
+        lines += [f"  {h.score:.3f}  {citation(h.node)}: {h.node.question}" for h in others]
+    return "\n".join(lines)
+
+
+__all__ = ["add_parser", "format_answer", "run"]

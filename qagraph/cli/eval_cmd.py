@@ -1,0 +1,167 @@
+"""`qagraph eval`: score retrieval variants side by side on the graded evaluation set."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from qagraph.cli import contradictions_cmd
+from qagraph.cli.common import (
+    add_json_option,
+    add_model_option,
+    add_store_option,
+    encoder_config,
+    ensure_store,
+    print_json,
+    store_path,
+)
+from qagraph.errors import QagraphError
+from qagraph.eval.runner import SPLIT_CHOICES, VARIANTS, EvalConfig
+
+logger = logging.getLogger(__name__)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
+    return value
+
+
+def _variants(text: str) -> list[str]:
+    names = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in names if v not in VARIANTS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown variant {', '.join(unknown) or text!r}; choose from {', '.join(VARIANTS)}"
+        )
+    return names
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "eval",
+        help="evaluate retrieval on the graded query set",
+        description="Run the graded evaluation set through the retrieval variants and print "
+        "Hit@1, MRR@10, nDCG@10, Recall@5, out-of-scope accuracy and false-abstain rate, "
+        "overall and per query kind, with bootstrap confidence intervals, then the failing "
+        "queries. The store is built from the bundled corpus when missing.",
+    )
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="evaluation set (JSONL; default: the set shipped with qagraph)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=SPLIT_CHOICES,
+        default="test",
+        help="which queries to run (default: test)",
+    )
+    parser.add_argument(
+        "--variants",
+        type=_variants,
+        default=list(VARIANTS),
+        metavar="V[,V...]",
+        help=f"comma-separated variants (default: {','.join(VARIANTS)})",
+    )
+    parser.add_argument(
+        "-k", type=_positive, default=10, metavar="K", help="hits per query (default 10)"
+    )
+    parser.add_argument(
+        "--samples",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples (default 1000)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument(
+        "--failures",
+        default=None,
+        metavar="V|all|none",
+        help="variant whose failing queries are listed (default: hybrid, "
+        "else the last variant run)",
+    )
+    contradictions_cmd.add_eval_option(parser)
+    add_store_option(parser)
+    add_model_option(parser)
+    add_json_option(parser)
+    parser.set_defaults(run=run)
+
+
+def _failures_of(choice: str | None, variants: tuple[str, ...]) -> tuple[str, ...]:
+    if choice is None:
+        return ("hybrid",) if "hybrid" in variants else variants[-1:]
+    if choice == "none":
+        return ()
+    if choice == "all":
+        return variants
+    if choice not in variants:
+        raise QagraphError(
+            f"--failures {choice!r} is not one of the variants run: "
+            f"{', '.join(variants)}, all, none"
+        )
+    return (choice,)
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "contradictions", None) is not None:
+        return contradictions_cmd.run_eval(args)
+    from qagraph.encoders import load_encoder
+    from qagraph.eval.dataset import load_eval_set, resolve
+    from qagraph.eval.report import format_text
+    from qagraph.eval.runner import run_eval
+    from qagraph.retrieval.searcher import Retriever
+
+    config = EvalConfig(
+        set_path=args.set,
+        split=args.split,
+        variants=tuple(args.variants),
+        k=args.k,
+        bootstrap_samples=args.samples,
+        seed=args.seed,
+    )
+    failures_of = _failures_of(args.failures, config.variants)
+    eval_set = load_eval_set(config.set_path)
+    path = store_path(args)
+    enc = encoder_config(args)
+    ensure_store(path, encoder=enc)
+    encoder = load_encoder(enc) if getattr(args, "model", None) else None
+    retriever = Retriever.open(path, encoder=encoder)
+    dataset = resolve(eval_set.select(config.split), retriever.kb)
+    report = run_eval(retriever, dataset, config, progress=_progress_bar())
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(format_text(report, failures_of=failures_of))
+    return 0
+
+
+def _progress_bar():
+    """A tqdm bar on stderr when it is a terminal; None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm.auto import tqdm
+
+    bar = None
+
+    def update(done: int, total: int, message: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="eval", unit="search", leave=False, file=sys.stderr)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+__all__ = ["add_parser", "run"]

@@ -1,0 +1,109 @@
+"""From a node's markdown to plain sentences and word tokens for concept extraction.
+
+Code blocks are dropped (identifiers are not concepts), markdown markers are stripped,
+and table cells, list items and sentences become separate segments, so that a phrase
+never runs across two of them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from qagraph.kb.records import QANode
+
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+_INLINE_CODE_RE = re.compile(r"`[^`]*`")
+_MARKERS_RE = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+\u2022\u25cf\u25aa]\s+|\d{1,3}[.)]\s+)+")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# Sentence ends, and the dashes and colons that join two statements in study notes.
+_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=[\"'\u201c(A-Z0-9])|\s+[\u2014\u2013]\s+|\s+-\s+|:\s+")
+# "over- and under-fitting" -> "over-fitting and under-fitting".
+_HYPHEN_ELLIPSIS_RE = re.compile(r"\b([A-Za-z]+)-\s+(and|or)\s+([A-Za-z]+)-([A-Za-z]+)")
+TOKEN_RE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019/][A-Za-z0-9]+)*|\d+(?:[.,]\d+)*%?[A-Za-z]*|[^\sA-Za-z0-9]"
+)
+
+
+class Token(NamedTuple):
+    """A token as written and in lower case, with flags for words and possessives."""
+
+    text: str
+    lower: str
+    word: bool
+    possessive: bool = False
+
+
+class Segment(NamedTuple):
+    """A sentence, list item or table cell of a node.
+
+    Attributes:
+        text: The plain text.
+        question: True when it comes from the question rather than the answer.
+    """
+
+    text: str
+    question: bool
+
+
+def node_segments(node: QANode) -> list[Segment]:
+    """The question and the answer of a node cut into plain-text segments."""
+    segments = [Segment(s, True) for s in split_text(node.question)]
+    segments += [Segment(s, False) for s in split_text(node.answer)]
+    return segments
+
+
+def split_text(markdown: str) -> list[str]:
+    """Plain-text segments of a markdown text, code blocks left out."""
+    out: list[str] = []
+    in_code = False
+    for line in markdown.splitlines():
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            continue
+        if in_code or _TABLE_RULE_RE.match(line):
+            continue
+        cells = line.split("|") if line.count("|") >= 2 else [line]
+        for cell in cells:
+            text = _clean(cell)
+            if text:
+                out.extend(p.strip() for p in _SPLIT_RE.split(text) if p.strip())
+    return out
+
+
+def _clean(text: str) -> str:
+    text = _INLINE_CODE_RE.sub(" ", text)
+    text = _LINK_RE.sub(r"\1", text)
+    text = _URL_RE.sub(" ", text)
+    text = _MARKERS_RE.sub("", text)
+    text = _EMPHASIS_RE.sub(r"\2", text)
+    text = _HYPHEN_ELLIPSIS_RE.sub(r"\1-\4 \2 \3-\4", text)
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word, number and punctuation tokens; a possessive 's stays with its word."""
+    tokens = []
+    for raw in _split_slashes(TOKEN_RE.findall(text)):
+        lower = raw.lower().replace("\u2019", "'")
+        possessive = lower.endswith("'s")
+        if possessive:
+            raw, lower = raw[:-2], lower[:-2]
+        tokens.append(Token(raw, lower, raw[0].isalpha(), possessive))
+    return tokens
+
+
+def _split_slashes(raws: list[str]) -> list[str]:
+    """ "filter/feature" is two words and "PyTorch/TensorFlow" two names; "A/B" is one."""
+    out = []
+    for raw in raws:
+        parts = raw.split("/")
+        if len(parts) > 1 and not all(len(p) <= 2 or p.isupper() for p in parts):
+            for i, part in enumerate(parts):
+                out.extend(["/"] * (i > 0) + [part] * bool(part))
+        else:
+            out.append(raw)
+    return out

@@ -1,0 +1,180 @@
+"""Speed and memory of ingest and retrieval, measured (never asserted in tests).
+
+`run_bench` builds throw-away stores in a temporary folder, so the user's store and its
+vector cache are left alone: the cold ingest really embeds everything.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qagraph.encoders import EncoderConfig, load_encoder
+from qagraph.retrieval.fusion import VARIANTS
+
+logger = logging.getLogger(__name__)
+
+_FALLBACK_QUERIES = (
+    "what is gradient descent",
+    "how do you handle an imbalanced dataset",
+    "explain the bias variance tradeoff",
+    "whats PCA",
+    "gradiant desent",
+    "how do I file my taxes",
+)
+
+
+def _peak_rss_mb() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return usage / (1 << 20) if sys.platform == "darwin" else usage / 1024
+
+
+def _timed(fn, *args, **kwargs) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def bench_queries(limit: int = 100) -> list[str]:
+    """Query texts for latency: the packaged eval set (any split: only speed is measured)."""
+    try:
+        from qagraph.eval.dataset import load_eval_set
+
+        queries = [q.query for q in load_eval_set().queries]
+    except Exception as exc:  # the eval set is optional for a benchmark
+        logger.info("eval set unavailable (%s); using built-in queries", exc)
+        queries = list(_FALLBACK_QUERIES)
+    return queries[:limit]
+
+
+def run_bench(
+    *,
+    model: str | None = None,
+    paths: Sequence[Path] | None = None,
+    n_queries: int = 100,
+    synthetic: int = 0,
+) -> dict[str, Any]:
+    """Measure model load, cold and warm ingest, index builds, query latency and memory.
+
+    Args:
+        model: Encoder model name (default: the packaged MiniLM).
+        paths: Documents to ingest (default: the bundled corpus).
+        n_queries: Queries timed per variant.
+        synthetic: When > 0, also time flat and HNSW indexes over this many random vectors.
+
+    Returns:
+        A JSON-serialisable report; `format_table` renders it.
+    """
+    from qagraph.ingest.pipeline import IngestConfig, ingest
+    from qagraph.retrieval.lexical import LexicalIndex
+    from qagraph.retrieval.searcher import Retriever
+    from qagraph.retrieval.vectors import FaissIndex, VectorIndexConfig
+
+    config = EncoderConfig(model=model) if model else EncoderConfig()
+    report: dict[str, Any] = {"model": config.model}
+    encoder, report["model_load_s"] = _timed(load_encoder, config)
+    ingest_config = IngestConfig(encoder=config, progress=False)
+    with tempfile.TemporaryDirectory(prefix="qagraph-bench-") as tmp:
+        store = Path(tmp) / "store"
+        cold, report["ingest_cold_s"] = _timed(ingest, paths, store=store, config=ingest_config)
+        warm, report["ingest_warm_s"] = _timed(ingest, paths, store=store, config=ingest_config)
+        report["nodes"] = cold.nodes
+        report["embedded_cold"] = cold.embedded.misses if cold.embedded else None
+        report["embedded_warm"] = warm.embedded.misses if warm.embedded else None
+        retriever, report["retriever_open_s"] = _timed(Retriever.open, store, encoder=encoder)
+        vectors = retriever.dense.index.vectors()
+        report["vectors"] = int(vectors.shape[0])
+        _, report["faiss_flat_build_s"] = _timed(FaissIndex.build, vectors)
+        _, report["bm25_build_s"] = _timed(LexicalIndex, retriever.kb.nodes())
+        queries = bench_queries(n_queries)
+        report["queries"] = len(queries)
+        report["latency_ms"] = {v: _latency(retriever, queries, v) for v in VARIANTS}
+        if synthetic > 0:
+            report["synthetic"] = _synthetic(synthetic, vectors, FaissIndex, VectorIndexConfig)
+    report["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in report.items()}
+
+
+def _latency(retriever, queries: Sequence[str], variant: str) -> dict[str, float]:
+    times = []
+    for query in queries:
+        retriever.clear_cache()  # time the query embedding too, as a user's first ask pays it
+        start = time.perf_counter()
+        retriever.search(query, k=10, variant=variant)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50": round(float(np.percentile(times, 50)), 2),
+        "p95": round(float(np.percentile(times, 95)), 2),
+    }
+
+
+def _synthetic(n: int, base: np.ndarray, index_cls, config_cls) -> dict[str, Any]:
+    """Flat vs HNSW over `n` vectors scattered around the corpus's own vectors.
+
+    Uniformly random vectors would be the worst case for HNSW and unlike any text
+    embedding; noisy copies of real embeddings keep the clustered shape of real data.
+    """
+    rng = np.random.default_rng(0)
+    dim = base.shape[1]
+    spread = rng.uniform(0.01, 0.06, size=(n, 1)).astype(np.float32)
+    noise = rng.standard_normal((n, dim)).astype(np.float32)
+    rows = base[rng.integers(len(base), size=n)] + spread * noise
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    queries = rows[:200] + 0.03 * rng.standard_normal((200, dim)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    out: dict[str, Any] = {"vectors": n}
+    exact = None
+    for kind in ("flat", "hnsw"):
+        index, build = _timed(index_cls.build, rows, config_cls(kind=kind))
+        start = time.perf_counter()
+        hits = [index.search(q.reshape(1, -1), 10).ids[0] for q in queries]
+        per_query = (time.perf_counter() - start) / len(queries) * 1000
+        if exact is None:
+            exact = hits
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(hits, exact, strict=True)])
+        out[kind] = {
+            "build_s": round(build, 3),
+            "query_ms": round(per_query, 3),
+            "recall@10": round(float(recall), 4),
+        }
+    return out
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The report as an aligned two-column text table."""
+    cold, warm = report["embedded_cold"], report["embedded_warm"]
+    rows: list[tuple[str, str]] = [
+        ("model", str(report["model"])),
+        ("model load", f"{report['model_load_s']:.2f} s"),
+        ("nodes / vectors", f"{report['nodes']} / {report['vectors']}"),
+        ("ingest, cold cache", f"{report['ingest_cold_s']:.2f} s ({cold} texts embedded)"),
+        ("ingest, warm cache", f"{report['ingest_warm_s']:.2f} s ({warm} texts embedded)"),
+        ("retriever open", f"{report['retriever_open_s'] * 1000:.1f} ms"),
+        ("FAISS flat index build", f"{report['faiss_flat_build_s'] * 1000:.2f} ms"),
+        ("BM25 index build", f"{report['bm25_build_s'] * 1000:.1f} ms"),
+    ]  # fmt: skip
+    for variant, lat in report["latency_ms"].items():
+        name = f"query {variant} ({report['queries']} q)"
+        rows.append((name, f"p50 {lat['p50']} ms, p95 {lat['p95']} ms"))
+    if "synthetic" in report:
+        syn = report["synthetic"]
+        for kind in ("flat", "hnsw"):
+            s = syn[kind]
+            rows.append(
+                (
+                    f"{syn['vectors']} synthetic vectors, {kind}",
+                    f"build {s['build_s']} s, {s['query_ms']} ms/query, recall@10 {s['recall@10']}",
+                )
+            )
+    rows.append(("peak RSS", f"{report['peak_rss_mb']} MB"))
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

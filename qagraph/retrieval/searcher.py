@@ -1,0 +1,272 @@
+"""`Retriever`: hybrid search and cited answers over one knowledge base.
+
+Everything is loaded once in the constructor and never mutated afterwards, so one
+retriever can serve the threads of the Gradio app and the eval runner at the same time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qagraph.encoders.base import Encoder, EncoderConfig, load_encoder
+from qagraph.kb.knowledge import KnowledgeBase
+from qagraph.kb.store import Store
+from qagraph.retrieval.abstain import Abstainer, Decision
+from qagraph.retrieval.answer import Answer, GraphView, assemble_answer
+from qagraph.retrieval.concept_match import ConceptMatcher
+from qagraph.retrieval.dense import DenseIndex, IndexConfig, NodeSims
+from qagraph.retrieval.fusion import (
+    FusionWeights,
+    RetrievalConfig,
+    check_variant,
+    fuse,
+    graph_boost,
+    rank,
+)
+from qagraph.retrieval.lexical import LexicalIndex
+from qagraph.retrieval.results import Hit, QuerySignals, SearchResult
+from qagraph.retrieval.vocabulary import load_vocabulary
+
+__all__ = ["Hit", "QuerySignals", "Retriever", "SearchResult"]
+
+logger = logging.getLogger(__name__)
+
+_ALSO_DEPTH = 20
+_QUERY_CACHE = 256  # query vectors kept: the eval runner asks each query once per variant
+
+
+class Retriever:
+    """Searches one knowledge base; build it once and share it.
+
+    Args:
+        kb: The knowledge base.
+        encoder: The query encoder; must be the model the store was embedded with, or the
+            dense index is re-embedded in memory.
+        config: Fusion weights, depth and thresholds.
+        abstainer: Abstention rule; by default the one fitted for the encoder.
+        index_config: How to re-embed when the store has no usable dense index.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        encoder: Encoder,
+        *,
+        config: RetrievalConfig | None = None,
+        abstainer: Abstainer | None = None,
+        index_config: IndexConfig | None = None,
+    ) -> None:
+        self.kb = kb
+        self.encoder = encoder
+        self.config = config or RetrievalConfig()
+        self.abstainer = abstainer or Abstainer.for_encoder(encoder.name)
+        self._nodes = kb.nodes()
+        self._by_id = {n.id: n for n in self._nodes}
+        # Row of each node in the lexical index, which is built in the same (kb) order.
+        self._row = {n.id: i for i, n in enumerate(self._nodes)}
+        self.dense = DenseIndex.from_kb(kb, encoder, index_config)
+        self.lexical = LexicalIndex(self._nodes)
+        self.concepts = ConceptMatcher.from_kb(kb, vocabulary=load_vocabulary())
+        self.graph = GraphView(kb)
+        self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def open(
+        cls,
+        store: str | Path,
+        *,
+        encoder: Encoder | None = None,
+        config: RetrievalConfig | None = None,
+    ) -> Retriever:
+        """Open a store and load the encoder it was embedded with (unless one is given)."""
+        kb = Store(store).open()
+        if encoder is None:
+            model = (kb.manifest.get("model") or {}).get("name") or EncoderConfig().model
+            encoder = load_encoder(EncoderConfig(model=model))
+        return cls(kb, encoder, config=config)
+
+    def __repr__(self) -> str:
+        return f"Retriever({self.kb!r}, {self.encoder.fingerprint!r})"
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's unit vector (remembered for the last few hundred queries)."""
+        with self._lock:
+            cached = self._query_vectors.get(query)
+            if cached is not None:
+                self._query_vectors.move_to_end(query)
+                return cached
+        vector = self.encoder.encode([query])[0]
+        with self._lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > _QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
+
+    def clear_cache(self) -> None:
+        """Forget remembered query vectors (benchmarks time the embedding too)."""
+        with self._lock:
+            self._query_vectors.clear()
+
+    def search(self, query: str, *, k: int = 10, variant: str = "hybrid") -> SearchResult:
+        """Rank the nodes for a query and decide whether to abstain.
+
+        Args:
+            query: The user's question.
+            k: Number of hits to return.
+            variant: "lexical", "dense", "hybrid" or "hybrid+graph".
+
+        Raises:
+            ValueError: Unknown variant or k < 1.
+        """
+        check_variant(variant)
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, not {k!r}")
+        if not query.strip() or not self._nodes:
+            return SearchResult(query, variant, [], True, 0.0, {}, [])
+        measured = self.signals(query)
+        ranked = self.rank_signals(measured, variant)[:k]
+        values = measured.values
+        hits = [
+            Hit(self._by_id[n], round(s, 6), {name: values[name].get(n) for name in values})
+            for n, s in ranked
+        ]
+        features = self.features(measured)
+        decision: Decision = self.abstainer.decide(features)
+        logger.debug("query %r: %s %s", query, features, decision)
+        # Concepts no node mentions told abstention something; for the reader they are noise.
+        named = [h for h in measured.concepts if self.concepts.covered(h.name)]
+        return SearchResult(
+            query, variant, hits, decision.abstain, decision.confidence, features, named
+        )
+
+    def ask(self, query: str, *, k: int = 5) -> Answer:
+        """Answer a question: the best node quoted with its citation, or an abstention."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, not {k!r}")
+        # A deeper search than shown, to find every source answering the same question.
+        result = self.search(query, k=max(k, _ALSO_DEPTH), variant=self.config.variant)
+        return assemble_answer(result, self.graph, self.same_question, k=k)
+
+    def same_question(self, node_id: str, candidates: Sequence[str]) -> list[str]:
+        """Candidates asking the same question as `node_id` (graph edge or close wording)."""
+        ids = list(dict.fromkeys([node_id, *candidates]))
+        return sorted(self.same_question_map(ids)[node_id])
+
+    def same_question_map(self, node_ids: Sequence[str]) -> dict[str, set[str]]:
+        """For each node, the others in `node_ids` asking the same question.
+
+        Two nodes ask the same question when the graph links them by `same_question` or
+        their questions' cosine reaches `config.same_question_sim`.
+        """
+        ids = list(node_ids)
+        present = set(ids)
+        close = self.dense.question_sims(ids) >= self.config.same_question_sim
+        out: dict[str, set[str]] = {}
+        for i, node_id in enumerate(ids):
+            linked = self.graph.same_question.get(node_id, set()) & present
+            out[node_id] = ({ids[j] for j in np.flatnonzero(close[i])} | linked) - {node_id}
+        return out
+
+    def signals(self, query: str) -> QuerySignals:
+        """Measure every signal of a query on its candidates (the union of each signal's top)."""
+        cfg = self.config
+        terms = self.lexical.terms(query)
+        concept_hits = self.concepts.match(query)
+        concept_scores = self.concepts.node_scores(concept_hits)
+        # A typo the corpus never uses ("precison") or an acronym ("FP") means little to the
+        # model, so the corrected and the expanded wordings are embedded too and the best
+        # cosine of each node counts.
+        variants = dict.fromkeys(
+            v
+            for v in (
+                query,
+                self.lexical.corrected_text(query, terms),
+                self.concepts.expand(query, concept_hits),
+            )
+            if v
+        )
+        qvecs = [self.embed_query(v) for v in variants]
+        bm25 = self.lexical.scores(terms)
+        candidates: dict[str, None] = {}
+        for qvec in qvecs:
+            candidates.update(dict.fromkeys(self.dense.candidates(qvec, cfg.depth * 2)))
+        for row in np.argsort(-bm25, kind="stable")[: cfg.depth]:
+            if bm25[row] > 0:
+                candidates.setdefault(self.lexical.node_ids[row], None)
+        top_concepts = sorted(concept_scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        for node_id, _ in top_concepts[: cfg.depth]:
+            if node_id in self._by_id:
+                candidates.setdefault(node_id, None)
+        sims = self.dense.node_sims(qvecs[0], candidates)
+        for qvec in qvecs[1:]:
+            more = self.dense.node_sims(qvec, candidates)
+            sims = {n: NodeSims(*map(max, sims[n], more[n])) for n in candidates}
+        signals = {
+            "dense_q": {n: sims[n].question for n in candidates},
+            # -1 marks "no answer chunk": fusion treats it as missing, not as a low score.
+            "dense_a": {n: (sims[n].answer if sims[n].answer > -1 else None) for n in candidates},
+            "bm25": {n: float(bm25[self._row[n]]) for n in candidates},
+            "concept": {n: concept_scores.get(n, 0.0) for n in candidates},
+        }
+        return QuerySignals(signals, terms, concept_hits)
+
+    def rank_signals(
+        self,
+        measured: QuerySignals,
+        variant: str,
+        *,
+        weights: FusionWeights | None = None,
+        unanswered_penalty: float | None = None,
+    ) -> list[tuple[str, float]]:
+        """Fuse measured signals into (node id, score) pairs, best first.
+
+        Args:
+            measured: From `signals`.
+            variant: One of `VARIANTS`.
+            weights: Overrides the configured weights (tuning tries many).
+            unanswered_penalty: Overrides the configured penalty.
+        """
+        cfg = self.config
+        weights = weights or cfg.weights
+        penalty = cfg.unanswered_penalty if unanswered_penalty is None else unanswered_penalty
+        scores = fuse(measured.values, weights, variant)
+        if variant == "hybrid+graph" and weights.graph > 0:
+            scores = graph_boost(scores, self.same_question_map(list(scores)), weights.graph)
+        for node_id in scores:
+            if not self._by_id[node_id].answered:
+                scores[node_id] -= penalty
+        return rank(scores)
+
+    def features(self, measured: QuerySignals) -> dict[str, float]:
+        """The query-level features abstention decides on (from the hybrid ranking)."""
+        signals, terms, concept_hits = measured
+        ranked = self.rank_signals(measured, "hybrid")
+        dense_q = signals["dense_q"]
+        q_sorted = sorted(dense_q.items(), key=lambda kv: (-kv[1], kv[0]))
+        q_top = q_sorted[0][1] if q_sorted else 0.0
+        # The runner-up is the best question worded differently from the top one: the same
+        # question asked in two sources is agreement, not ambiguity.
+        others = self.same_question(q_sorted[0][0], [n for n, _ in q_sorted]) if q_sorted else []
+        same = {q_sorted[0][0], *others} if q_sorted else set()
+        second = next((v for n, v in q_sorted if n not in same), q_top)
+        answers = [v for v in signals["dense_a"].values() if v is not None]
+        top_node = ranked[0][0] if ranked else None
+        overlap = self.lexical.overlap(terms, self._row[top_node]) if top_node else 0.0
+        covered = [h.score for h in concept_hits if self.concepts.covered(h.name)]
+        uncovered = [h.score for h in concept_hits if not self.concepts.covered(h.name)]
+        return {
+            "q_top": round(q_top, 6),
+            "a_top": round(max(answers, default=0.0), 6),
+            "q_margin": round(q_top - second, 6),
+            "overlap": round(overlap, 6),
+            "known": round(terms.known, 6),
+            "concept": round(max(covered, default=0.0), 6),
+            "uncovered_concept": round(max(uncovered, default=0.0), 6),
+        }

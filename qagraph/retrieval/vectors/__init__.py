@@ -1,0 +1,8 @@
+"""Vector indexes: the `VectorIndex` interface and the FAISS backend."""
+
+from __future__ import annotations
+
+from qagraph.retrieval.vectors.base import INDEX_KINDS, VectorHits, VectorIndex, VectorIndexConfig
+from qagraph.retrieval.vectors.faiss_index import FaissIndex
+
+__all__ = ["INDEX_KINDS", "FaissIndex", "VectorHits", "VectorIndex", "VectorIndexConfig"]

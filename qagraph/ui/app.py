@@ -1,0 +1,162 @@
+"""Assemble the tabs into one Gradio app and launch it.
+
+Gradio 6 takes the theme and CSS at `launch()`, not in `gr.Blocks()`; `launch` here passes
+them, plus the upload size limit, loopback binding and no share link or server-side
+rendering (both would need the network or Node).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from qagraph.ui.handlers.contradictions import flags
+from qagraph.ui.handlers.sources import MAX_UPLOAD_BYTES
+from qagraph.ui.state import AppState, Snapshot
+from qagraph.ui.tabs import Refresh
+from qagraph.ui.tabs import chat as chat_tab
+from qagraph.ui.tabs import concepts as concepts_tab
+from qagraph.ui.tabs import contradictions as contradictions_tab
+from qagraph.ui.tabs import evaluation as evaluation_tab
+from qagraph.ui.tabs import sources as sources_tab
+
+logger = logging.getLogger(__name__)
+
+TITLE = "qagraph"
+CSS_FILE = Path(__file__).with_name("style.css")
+#: System fonts only: a Google font would make every page load reach the network.
+THEME = gr.themes.Soft(
+    primary_hue="indigo",
+    neutral_hue="slate",
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+
+
+def header_md(snapshot: Snapshot) -> str:
+    """The title line with the knowledge base's counts."""
+    kb = snapshot.kb
+    n_flags = len(flags(snapshot))
+    counts = " · ".join(
+        [
+            _count(len(kb.nodes()), "question"),
+            _count(len(kb.sources()), "source"),
+            _count(len(snapshot.concepts), "concept"),
+            _count(n_flags, "contradiction") + " flagged",
+        ]
+    )
+    warn = f" · ⚠ {snapshot.retrieval_error}" if snapshot.retrieval_error else ""
+    return (
+        f"# qagraph <span class='tagline'>your Q&A notes, quoted and cited to the line</span>\n"
+        f"<span class='counts'>{counts}{warn}</span>"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def build_app(state: AppState) -> gr.Blocks:
+    """The app: a header and the Chat, Concepts, Contradictions, Evaluation, Sources tabs."""
+    # delete_cache: Gradio's copies of uploads older than a day are removed every hour.
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 86400)
+    ) as demo:
+        header = gr.Markdown(header_md(state.snapshot), elem_id="header")
+        refreshes: list[tuple[gr.Tab, Refresh]] = []
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
+                chat_tab.build(state)
+            with gr.Tab("Concepts", id="concepts", elem_id="tab-concepts"):
+                # Refreshed after an ingest, not on opening the tab: that refresh would race
+                # with the user's first keystrokes and overwrite their suggestions.
+                concepts_refresh = concepts_tab.build(state)
+            with gr.Tab("Contradictions", id="contradictions", elem_id="tab-contradictions") as tab:
+                refreshes.append((tab, contradictions_tab.build(state)))
+            with gr.Tab("Evaluation", id="evaluation", elem_id="tab-evaluation") as tab:
+                refreshes.append((tab, evaluation_tab.build(state)))
+            with gr.Tab("Sources", id="sources", elem_id="tab-sources") as tab:
+                refreshes.append((tab, sources_tab.build(state, header, [concepts_refresh])))
+        for tab, refresh in refreshes:
+            tab.select(
+                refresh.fn,
+                list(refresh.inputs),
+                list(refresh.outputs),
+                api_visibility="private",
+                show_progress="hidden",
+            )
+        # A page opened after a re-ingest in another session must show the current counts.
+        demo.load(
+            lambda: header_md(state.snapshot),
+            None,
+            [header],
+            api_visibility="private",
+            show_progress="hidden",
+        )
+    demo.queue(default_concurrency_limit=8)
+    return demo
+
+
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    """'USER:PASSWORD' -> (user, password); None for None or ''.
+
+    Raises:
+        ValueError: When there is no ':' or either part is empty.
+    """
+    if not text:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth must be USER:PASSWORD, both non-empty")
+    return user, password
+
+
+def launch(
+    state: AppState,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = 7860,
+    auth: tuple[str, str] | Sequence[tuple[str, str]] | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> tuple[gr.Blocks, Any, str]:
+    """Build and start the app.
+
+    Args:
+        state: The app state.
+        host: Interface to bind; loopback unless the user asks otherwise.
+        port: TCP port; None lets Gradio pick a free one from 7860 up.
+        auth: (user, password) pairs required to open the app, or None.
+        prevent_thread_lock: Return at once instead of serving until interrupted (tests).
+        quiet: Print nothing on start.
+
+    Returns:
+        (blocks, the FastAPI app, the local URL).
+    """
+    # Uploads land in Gradio's temporary folder before the handler copies them into the
+    # store; keeping that folder inside the store means no document is written elsewhere.
+    incoming = state.uploads_dir / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(incoming))
+    demo = build_app(state)
+    app, local_url, _ = demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        auth_message="qagraph: sign in with the user and password given to `qagraph serve --auth`",
+        share=False,
+        ssr_mode=False,
+        max_file_size=MAX_UPLOAD_BYTES,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        show_error=True,
+        footer_links=["api", "settings"],
+        theme=THEME,
+        css_paths=[CSS_FILE],
+    )
+    return demo, app, local_url

@@ -1,0 +1,167 @@
+"""The running app in a real headless Chromium: ask, follow a concept, search concepts, evaluate.
+
+Uses the Debian `chromium` package (`/usr/bin/chromium`, installed by .ci/run), driven by
+Playwright with `executable_path`, so no browser is downloaded. Screenshots go to
+`test-artifacts/` (or $QAGRAPH_TEST_ARTIFACTS) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from qagraph.ui.app import launch
+from qagraph.ui.state import AppState
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("QAGRAPH_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(
+    os.environ.get("QAGRAPH_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def app_url(
+    ui_store: Path, tmp_path_factory: pytest.TempPathFactory, hashing_encoder
+) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(ui_store, root / "store")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRADIO_TEMP_DIR", str(root / "gradio"))
+    state = AppState(root / "store", encoder=hashing_encoder)
+    demo, _, url = launch(state, port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install the Debian package `chromium`")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.outside = []  # requests leaving the machine: there must be none
+        local = urlparse(app_url).hostname
+
+        def watch(request) -> None:
+            host = urlparse(request.url).hostname
+            if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != local:
+                page.outside.append(request.url)
+
+        page.on("request", watch)
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea")
+        yield page
+        browser.close()
+
+
+def expect(locator):
+    from playwright.sync_api import expect as _expect
+
+    return _expect(locator)
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_1_ask_and_see_the_cited_answer(page) -> None:
+    page.fill("#question textarea", "What is the difference between L1 and L2 regularization?")
+    page.keyboard.press("Enter")
+    answer = page.locator("#chat .bot").last
+    expect(answer).to_contain_text("— 000_bf0be15a9e8227b4.txt · lines 5–8")
+    assert "The sources disagree" in answer.inner_text()
+    sources = page.locator("#sources")
+    assert "Original text, lines 5–8" in sources.inner_text()
+    page.wait_for_timeout(300)
+    shot(page, "01-chat-answer")
+
+
+def test_2_click_a_related_concept(page) -> None:
+    button = page.locator("#chat button.option").get_by_text("l2 regularization", exact=True)
+    button.click()
+    expect(page.locator("#chat .user").nth(1)).to_have_text("l2 regularization")
+    expect(page.locator("#chat .bot").nth(1)).to_contain_text("— ")  # a cited answer
+    expect(page.locator("#sources")).to_contain_text("Sources for: l2 regularization")
+    page.wait_for_timeout(300)
+    shot(page, "02-related-concept")
+
+
+def test_3_follow_up(page) -> None:
+    page.fill("#question textarea", "why?")
+    page.keyboard.press("Enter")
+    expect(page.locator("#chat .bot").nth(2)).to_contain_text("Read as: “why l2 regularization?”")
+    page.wait_for_timeout(300)
+    shot(page, "02b-follow-up")
+    # Clicking an earlier answer brings its sources back into the panel.
+    page.locator("#chat .bot").first.click()
+    expect(page.locator("#sources")).to_contain_text(
+        "Sources for: What is the difference between L1 and L2 regularization?"
+    )
+
+
+def test_4_concept_tab(page) -> None:
+    page.get_by_role("tab", name="Concepts").click()
+    # Typed key by key, as a person would: autocomplete listens to keystrokes.
+    page.locator("#concept-search textarea").press_sequentially("regularizaton", delay=30)
+    expect(page.locator("#concept-suggestions")).to_contain_text("l1 regularization")
+    page.keyboard.press("Enter")
+    expect(page.locator("#concept-card h2")).to_have_text("regularization")
+    expect(page.locator("#concept-card")).to_contain_text("Narrower:")
+    page.locator("#concept-graph .js-plotly-plot").wait_for()
+    page.locator("#concept-neighbours").get_by_text("overfitting", exact=True).click()
+    expect(page.locator("#concept-card h2")).to_have_text("overfitting")
+    page.wait_for_timeout(500)
+    shot(page, "03-concepts")
+
+
+def test_5_contradictions_tab(page) -> None:
+    page.get_by_role("tab", name="Contradictions").click()
+    page.locator("#contradiction-a mark").first.wait_for()
+    assert page.locator("#contradiction-b mark").count() >= 1
+    shot(page, "04-contradictions")
+
+
+def test_6_run_the_evaluation(page) -> None:
+    page.get_by_role("tab", name="Evaluation").click()
+    page.locator("#eval-split").get_by_label("dev").check()
+    page.locator("#eval-variants").get_by_label("hybrid+graph").uncheck()
+    page.locator("#eval-run").click()
+    expect(page.locator("#eval-summary")).to_contain_text("queries", timeout=180_000)
+    for text in ("Hit@1", "lexical", "dense", "hybrid"):
+        expect(page.locator("#eval-table")).to_contain_text(text)
+    page.locator("#eval-chart .js-plotly-plot").wait_for()
+    page.wait_for_timeout(500)
+    shot(page, "05-evaluation")
+
+
+def test_7_sources_tab_and_no_request_left_the_machine(page) -> None:
+    page.get_by_role("tab", name="Sources").click()
+    expect(page.locator("#sources-table")).to_contain_text("000_bf0be15a9e8227b4.txt")
+    shot(page, "06-sources")
+    assert page.outside == []
