@@ -13,6 +13,7 @@ from qagraph.cli.common import (
     print_json,
     store_path,
 )
+from qagraph.errors import QagraphError
 from qagraph.kb import Store
 from qagraph.kb.graph import ConceptGraph
 from qagraph.kb.graph_stats import graph_stats, load_lookups
@@ -93,6 +94,11 @@ def run_concepts(args: argparse.Namespace) -> int:
 
 def run_concept(args: argparse.Namespace) -> int:
     graph = open_graph(args)
+    if not graph.concepts():
+        raise QagraphError(
+            f"the store at {store_path(args)} has no concepts (it was built before concept "
+            "extraction existed); rebuild it with `qagraph ingest`"
+        )
     found = graph.resolve(args.name)
     card = concept_card(graph, found.name)
     card.update(query=args.name, matched=found.matched, how=found.how)

@@ -97,17 +97,24 @@ class Retriever:
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query's unit vector (remembered for the last few hundred queries)."""
+        return self.embed_queries([query])[0]
+
+    def embed_queries(self, queries: Sequence[str]) -> list[np.ndarray]:
+        """Unit vectors of several wordings of a query, the new ones in one forward pass."""
         with self._lock:
-            cached = self._query_vectors.get(query)
-            if cached is not None:
-                self._query_vectors.move_to_end(query)
-                return cached
-        vector = self.encoder.encode([query])[0]
-        with self._lock:
-            self._query_vectors[query] = vector
-            while len(self._query_vectors) > _QUERY_CACHE:
-                self._query_vectors.popitem(last=False)
-        return vector
+            found = {q: self._query_vectors.get(q) for q in queries}
+            for query, vector in found.items():
+                if vector is not None:
+                    self._query_vectors.move_to_end(query)
+        missing = [q for q, v in found.items() if v is None]
+        if missing:
+            vectors = self.encoder.encode(missing)
+            with self._lock:
+                for query, vector in zip(missing, vectors, strict=True):
+                    found[query] = self._query_vectors[query] = vector
+                while len(self._query_vectors) > _QUERY_CACHE:
+                    self._query_vectors.popitem(last=False)
+        return [found[q] for q in queries]
 
     def clear_cache(self) -> None:
         """Forget remembered query vectors (benchmarks time the embedding too)."""
@@ -192,7 +199,7 @@ class Retriever:
             )
             if v
         )
-        qvecs = [self.embed_query(v) for v in variants]
+        qvecs = self.embed_queries(list(variants))
         bm25 = self.lexical.scores(terms)
         candidates: dict[str, None] = {}
         for qvec in qvecs:

@@ -62,16 +62,21 @@ class UnitConfig:
         question_prefix_words: Words of the question put before each answer chunk, so a
             chunk deep inside a long answer still says what it answers; 0 for none.
         embed_unanswered: Also embed the (placeholder) answer of unanswered nodes.
+        max_tokens: Word pieces per answer chunk; None for all the encoder reads. Never
+            more than the encoder reads, whatever is set here.
     """
 
     question_prefix_words: int = 0
     embed_unanswered: bool = False
+    max_tokens: int | None = None
 
     def __post_init__(self) -> None:
         if self.question_prefix_words < 0:
             raise ValueError(
                 f"question_prefix_words must be >= 0, not {self.question_prefix_words}"
             )
+        if self.max_tokens is not None and self.max_tokens < 8:
+            raise ValueError(f"max_tokens must be at least 8, not {self.max_tokens}")
 
 
 def split_text(text: str, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
@@ -142,7 +147,7 @@ def node_units(node: QANode, encoder: Encoder, config: UnitConfig | None = None)
         ValueError: When even the question prefix alone does not fit the encoder.
     """
     config = config or UnitConfig()
-    limit = encoder.max_tokens
+    limit = min(encoder.max_tokens, config.max_tokens or encoder.max_tokens)
     question = node.question.strip()
     units = [Unit(node.id, "question", 0, 0, len(node.question), question)]
     if encoder.count_tokens(question) > limit:

@@ -138,3 +138,22 @@ def test_ingest_with_a_glossary_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main([*argv, "--glossary", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is not valid JSON" in err
+
+
+def test_a_store_without_concepts_says_so(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import sqlite3
+
+    old = tmp_path / "old"
+    shutil.copytree(store, old)
+    generation = old / (old / "CURRENT").read_text().strip()
+    with sqlite3.connect(generation / "store.sqlite") as conn:
+        conn.execute("DELETE FROM concepts")
+    manifest = json.loads((generation / "manifest.json").read_text())
+    manifest["counts"]["concepts"] = 0
+    (generation / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert main(["concept", "pca", "--store", str(old)]) == 2
+    assert "has no concepts" in capsys.readouterr().err

@@ -73,3 +73,13 @@ def test_unanswered_nodes_embed_only_the_question() -> None:
 def test_negative_prefix_is_rejected() -> None:
     with pytest.raises(ValueError, match="question_prefix_words"):
         UnitConfig(question_prefix_words=-1)
+
+
+def test_chunk_budget_can_be_lowered_but_never_raised() -> None:
+    encoder = HashingEncoder(max_tokens=40)
+    small = node_units(_node(_long_answer()), encoder, UnitConfig(max_tokens=16))
+    assert all(encoder.count_tokens(u.text) <= 16 for u in small if u.kind == "answer")
+    large = node_units(_node(_long_answer()), encoder, UnitConfig(max_tokens=4000))
+    assert all(encoder.count_tokens(u.text) <= 40 for u in large)
+    with pytest.raises(ValueError, match="max_tokens"):
+        UnitConfig(max_tokens=2)

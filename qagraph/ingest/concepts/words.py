@@ -83,7 +83,8 @@ GENERIC_HEADS = frozenset(
     problem problems question questions answer answers skill skills sort step steps
     strategy strategies task tasks technique techniques term terms thing things tip tips
     tool tools way ways
-    analyst analysts candidate candidates colleague colleagues company companies customer
+    analyst analysts candidate candidates colleague colleagues co-worker co-workers coworker
+    coworkers company companies customer
     customers developer developers employee employees engineer engineers interviewer
     interviewers job jobs manager managers member members position positions recruiter
     recruiters role roles scientist scientists team teams user users
