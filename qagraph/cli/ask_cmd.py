@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from qagraph.cli.common import (
-    add_json_option,
-    add_model_option,
-    add_store_option,
-    encoder_config,
-    ensure_store,
-    print_json,
-    store_path,
-)
+from qagraph.cli.common import add_options, open_retriever, positive_int, print_json, print_result
 from qagraph.errors import QagraphError
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,38 +21,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
     parser.add_argument(
-        "-k", type=_positive, default=5, metavar="K", help="number of results (default 5)"
+        "-k", type=positive_int, default=5, metavar="K", help="number of results (default 5)"
     )
-    add_store_option(parser)
-    add_model_option(parser)
-    add_json_option(parser)
+    add_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from qagraph.encoders import load_encoder
-    from qagraph.retrieval import Retriever
-
     if args.question != "-" and not args.question.strip():
         raise QagraphError("the question is empty")
-    path = store_path(args)
-    config = encoder_config(args)
-    ensure_store(path, encoder=config)
-    # Without --model the store's own model is used, whatever $QAGRAPH_MODEL says.
-    encoder = load_encoder(config) if getattr(args, "model", None) else None
-    retriever = Retriever.open(path, encoder=encoder)
+    retriever = open_retriever(args)
     if args.question == "-":
         for line in sys.stdin:
             if line.strip():
                 answer = retriever.ask(line.strip(), k=args.k)
-                sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+                print_json(answer.to_json())
                 sys.stdout.flush()
         return 0
-    answer = retriever.ask(args.question, k=args.k)
-    if args.json:
-        print_json(answer.to_json())
-    else:
-        print(format_answer(answer))
+    print_result(args, retriever.ask(args.question, k=args.k), format_answer)
     return 0
 
 

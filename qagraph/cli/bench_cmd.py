@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qagraph.cli.common import add_json_option, add_model_option, model_name, print_json
+from qagraph.cli.common import add_options, model_name, print_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="also time flat vs HNSW FAISS indexes over N synthetic vectors (noisy copies "
         "of the corpus's own)",
     )
-    add_model_option(parser)
-    add_json_option(parser)
+    add_options(parser, store=False)
     parser.set_defaults(run=run)
 
 

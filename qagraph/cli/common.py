@@ -6,11 +6,15 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qagraph.encoders import EncoderConfig
 from qagraph.kb import Store, default_store_path
+
+if TYPE_CHECKING:
+    from qagraph.retrieval import Retriever
 
 MODEL_ENV = "QAGRAPH_MODEL"
 
@@ -31,6 +35,29 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_options(
+    parser: argparse.ArgumentParser, *, store: bool = True, model: bool = True, json: bool = True
+) -> None:
+    """The options most commands share, in this order: --store, --model, --json."""
+    if store:
+        add_store_option(parser)
+    if model:
+        add_model_option(parser)
+    if json:
+        add_json_option(parser)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
+    return value
+
+
 def store_path(args: argparse.Namespace) -> Path:
     return Path(args.store) if args.store is not None else default_store_path()
 
@@ -38,6 +65,14 @@ def store_path(args: argparse.Namespace) -> Path:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def print_result(args: argparse.Namespace, result: Any, format_text: Callable[[Any], str]) -> None:
+    """`result.to_json()` as one JSON document with --json, else `format_text(result)`."""
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(format_text(result))
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -75,3 +110,25 @@ def ensure_store(path: Path, *, encoder: EncoderConfig | None = None) -> None:
     config = IngestConfig(encoder=encoder or EncoderConfig(), progress=sys.stderr.isatty())
     result = ingest(None, store=path, config=config)
     print(f"qagraph: stored {result.nodes} nodes in {result.store}", file=sys.stderr)
+
+
+def prepared_store(args: argparse.Namespace) -> Path:
+    """The store the arguments name, built with their model first if missing."""
+    path = store_path(args)
+    ensure_store(path, encoder=encoder_config(args))
+    return path
+
+
+def open_retriever(args: argparse.Namespace) -> Retriever:
+    """A retriever on the store the arguments name, built first if missing.
+
+    Without --model the store's own model is used, whatever $QAGRAPH_MODEL says.
+    """
+    from qagraph.encoders import load_encoder
+    from qagraph.retrieval import Retriever
+
+    path = store_path(args)
+    config = encoder_config(args)
+    ensure_store(path, encoder=config)
+    encoder = load_encoder(config) if getattr(args, "model", None) else None
+    return Retriever.open(path, encoder=encoder)

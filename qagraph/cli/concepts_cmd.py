@@ -6,13 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from qagraph.cli.common import (
-    add_json_option,
-    add_store_option,
-    ensure_store,
-    print_json,
-    store_path,
-)
+from qagraph.cli.common import add_options, ensure_store, print_json, store_path
 from qagraph.errors import QagraphError
 from qagraph.kb import Store
 from qagraph.kb.graph import ConceptGraph
@@ -38,8 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="lookup set scored by --stats (default: the set for the bundled corpus)",
     )
-    add_store_option(listing)
-    add_json_option(listing)
+    add_options(listing, model=False)
     listing.set_defaults(run=run_concepts)
 
     single = sub.add_parser(
@@ -49,8 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "spellings are resolved.",
     )
     single.add_argument("name", metavar="NAME", help="concept name, alias or acronym")
-    add_store_option(single)
-    add_json_option(single)
+    add_options(single, model=False)
     single.set_defaults(run=run_concept)
 
 

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qagraph.cli.common import (
-    add_json_option,
-    add_model_option,
-    add_store_option,
-    encoder_config,
-    ensure_store,
-    print_json,
-    store_path,
-)
+from qagraph.cli.common import add_options, prepared_store, print_json, print_result
 from qagraph.kb import KnowledgeBase, QANode, Store
 from qagraph.kb.contradictions import contradictions
 from qagraph.kb.records import Contradiction
@@ -27,16 +19,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "antonym, number, quantifier, divergent) and the sentence of each that shows it, "
         "strongest first. The store is built from the bundled corpus when missing.",
     )
-    add_store_option(parser)
-    add_model_option(parser)
-    add_json_option(parser)
+    add_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    path = store_path(args)
-    ensure_store(path, encoder=encoder_config(args))
-    with Store(path).open() as kb:
+    with Store(prepared_store(args)).open() as kb:
         found = contradictions(kb)
         if args.json:
             print_json({"contradictions": [c.to_json() for c in found]})
@@ -94,12 +82,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from qagraph.eval.contradictions import evaluate_contradictions, format_eval, load_labelled
 
     labelled = load_labelled(args.contradictions or None)
-    path = store_path(args)
-    ensure_store(path, encoder=encoder_config(args))
-    with Store(path).open() as kb:
+    with Store(prepared_store(args)).open() as kb:
         result = evaluate_contradictions(kb, labelled)
-    if args.json:
-        print_json(result.to_json())
-    else:
-        print(format_eval(result))
+    print_result(args, result, format_eval)
     return 0

@@ -8,29 +8,11 @@ import sys
 from pathlib import Path
 
 from qagraph.cli import contradictions_cmd
-from qagraph.cli.common import (
-    add_json_option,
-    add_model_option,
-    add_store_option,
-    encoder_config,
-    ensure_store,
-    print_json,
-    store_path,
-)
+from qagraph.cli.common import add_options, open_retriever, positive_int, print_result
 from qagraph.errors import QagraphError
 from qagraph.eval.runner import SPLIT_CHOICES, VARIANTS, EvalConfig
 
 logger = logging.getLogger(__name__)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value}")
-    return value
 
 
 def _variants(text: str) -> list[str]:
@@ -73,11 +55,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated variants (default: {','.join(VARIANTS)})",
     )
     parser.add_argument(
-        "-k", type=_positive, default=10, metavar="K", help="hits per query (default 10)"
+        "-k", type=positive_int, default=10, metavar="K", help="hits per query (default 10)"
     )
     parser.add_argument(
         "--samples",
-        type=_positive,
+        type=positive_int,
         default=1000,
         metavar="N",
         help="bootstrap resamples (default 1000)",
@@ -91,9 +73,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "else the last variant run)",
     )
     contradictions_cmd.add_eval_option(parser)
-    add_store_option(parser)
-    add_model_option(parser)
-    add_json_option(parser)
+    add_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -115,11 +95,9 @@ def _failures_of(choice: str | None, variants: tuple[str, ...]) -> tuple[str, ..
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "contradictions", None) is not None:
         return contradictions_cmd.run_eval(args)
-    from qagraph.encoders import load_encoder
     from qagraph.eval.dataset import load_eval_set, resolve
     from qagraph.eval.report import format_text
     from qagraph.eval.runner import run_eval
-    from qagraph.retrieval.searcher import Retriever
 
     config = EvalConfig(
         set_path=args.set,
@@ -131,17 +109,10 @@ def run(args: argparse.Namespace) -> int:
     )
     failures_of = _failures_of(args.failures, config.variants)
     eval_set = load_eval_set(config.set_path)
-    path = store_path(args)
-    enc = encoder_config(args)
-    ensure_store(path, encoder=enc)
-    encoder = load_encoder(enc) if getattr(args, "model", None) else None
-    retriever = Retriever.open(path, encoder=encoder)
+    retriever = open_retriever(args)
     dataset = resolve(eval_set.select(config.split), retriever.kb)
     report = run_eval(retriever, dataset, config, progress=_progress_bar())
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(format_text(report, failures_of=failures_of))
+    print_result(args, report, lambda r: format_text(r, failures_of=failures_of))
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from qagraph.cli.common import add_json_option, add_store_option, print_json
+from qagraph.cli.common import add_options, print_json
 from qagraph.cli.concepts_cmd import open_graph
 from qagraph.errors import QagraphError
 
@@ -21,8 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "GraphML, which Gephi, Cytoscape and yEd open.",
     )
     parser.add_argument("--export", type=Path, metavar="FILE", help="write GraphML to FILE")
-    add_store_option(parser)
-    add_json_option(parser)
+    add_options(parser, model=False)
     parser.set_defaults(run=run)
 
 

@@ -6,14 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qagraph.cli.common import (
-    add_json_option,
-    add_model_option,
-    add_store_option,
-    encoder_config,
-    print_json,
-    store_path,
-)
+from qagraph.cli.common import add_options, encoder_config, print_json, store_path
 from qagraph.ingest.concepts import ConceptConfig, load_glossary
 from qagraph.ingest.graph import GraphConfig
 from qagraph.ingest.pipeline import IngestConfig, ingest
@@ -46,9 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="leave out the built-in glossary (use only --glossary files, if any)",
     )
-    add_store_option(parser)
-    add_model_option(parser)
-    add_json_option(parser)
+    add_options(parser)
     parser.set_defaults(run=run)
 
 

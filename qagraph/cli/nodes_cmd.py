@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qagraph.cli.common import add_json_option, add_store_option, print_json, store_path
+from qagraph.cli.common import add_options, print_json, store_path
 from qagraph.errors import QagraphError
 from qagraph.kb import Store
 
@@ -12,8 +12,7 @@ from qagraph.kb import Store
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("nodes", help="list the question/answer nodes")
     parser.add_argument("--source", metavar="NAME", help="only the nodes of this source file")
-    add_store_option(parser)
-    add_json_option(parser)
+    add_options(parser, model=False)
     parser.set_defaults(run=run)
 
 

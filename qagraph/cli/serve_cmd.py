@@ -8,13 +8,7 @@ import logging
 import os
 import sys
 
-from qagraph.cli.common import (
-    add_model_option,
-    add_store_option,
-    encoder_config,
-    ensure_store,
-    store_path,
-)
+from qagraph.cli.common import add_options, prepared_store
 from qagraph.errors import QagraphError
 
 logger = logging.getLogger(__name__)
@@ -52,8 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"require this login (default: ${AUTH_ENV} if set, which keeps the password "
         "out of the process list)",
     )
-    add_store_option(parser)
-    add_model_option(parser)
+    add_options(parser, json=False)
     parser.set_defaults(run=run)
 
 
@@ -80,8 +73,7 @@ def run(args: argparse.Namespace) -> int:
             "this machine can read the knowledge base and add documents",
             file=sys.stderr,
         )
-    path = store_path(args)
-    ensure_store(path, encoder=encoder_config(args))
+    path = prepared_store(args)
     print(f"qagraph: loading the store at {path}", file=sys.stderr)
     state = AppState(path)
     try:

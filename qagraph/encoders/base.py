@@ -136,6 +136,22 @@ class EncoderConfig:
         object.__setattr__(self, "expected_sha256", expected)
 
 
+def text_list(texts: Sequence[str]) -> list[str]:
+    """The texts given to `Encoder.encode`, as a list, once checked.
+
+    Raises:
+        TypeError: `texts` is a bare `str` (it would be read as characters) or holds a
+            non-string.
+    """
+    if isinstance(texts, str):
+        raise TypeError("encode() takes a sequence of texts, not a single str")
+    texts = list(texts)
+    for row, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {row} is {type(text).__name__}, not str")
+    return texts
+
+
 def load_encoder(config: EncoderConfig | None = None) -> Encoder:
     """Builds the encoder a config asks for.
 

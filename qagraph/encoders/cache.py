@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qagraph.encoders.base import Encoder, EncoderError
+from qagraph.encoders.base import Encoder, EncoderError, text_list
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +109,7 @@ class CachedEncoder:
         Returns:
             float32 array (len(texts), dim) with unit rows, in the order of `texts`.
         """
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not a single str")
-        texts = list(texts)
+        texts = text_list(texts)
         keys = [text_sha256(t) for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with self._lock:

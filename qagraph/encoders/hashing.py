@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qagraph.encoders.base import text_list
+
 logger = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[^\W_]+")
@@ -103,14 +105,11 @@ class HashingEncoder:
         Raises:
             TypeError: `texts` is a string or holds a non-string.
         """
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not a single str")
+        texts = text_list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         keep = self.max_tokens - 2
         truncated = 0
         for row, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"text {row} is {type(text).__name__}, not str")
             tokens = self.tokenize(text)
             if len(tokens) > keep:
                 truncated += 1

@@ -23,6 +23,7 @@ from qagraph.encoders.base import (
     HASHING_MODEL,
     EncoderConfig,
     EncoderError,
+    text_list,
 )
 
 logger = logging.getLogger(__name__)
@@ -267,14 +268,9 @@ class SentenceEncoder:
         Texts longer than `max_tokens` are truncated by the model: logged as a warning so it
         is never silent, but callers should split them first (see `count_tokens`).
         """
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not a single str")
-        texts = list(texts)
+        texts = text_list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"text {row} is {type(text).__name__}, not str")
         ids = self._tokenizer(texts, truncation=False)["input_ids"]
         too_long = sum(len(piece_ids) > self.max_tokens for piece_ids in ids)
         if too_long:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from qagraph.ingest import cues
+from qagraph.ingest.plaintext import FENCE_RE
 
 # An answer label, also written as a heading ("### A: ...") or in bold ("**Answer:**").
 _ANSWER_PREFIX = re.compile(
@@ -29,7 +30,6 @@ _HTML_NOISE = re.compile(
 _BULLET = re.compile(r"^\s*[•●▪◦‣]\s+")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$")
 _LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def render_answer(lines: list[str], *, plain_text: bool, indent: int = 0) -> str:
@@ -132,7 +132,7 @@ def _code_run_end(lines: list[str], start: int) -> int:
 
 
 def _restore_markdown(lines: list[str]) -> list[str]:
-    if any(_FENCE.match(ln) for ln in lines):
+    if any(FENCE_RE.match(ln) for ln in lines):
         return lines  # already marked up
     out: list[str] = []
     i = 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from qagraph.ingest.plaintext import LINK_OR_URL_RE
+
 INTERROGATIVES = frozenset(
     """what what's whats why how how's when where which who whom whose is are was were am
     can could do does did should would will shall may might must have has had isn't aren't
@@ -31,7 +33,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _ENUM_LABEL = re.compile(r"^(step|phase|part|stage|round|level|tier|day|week)\s+\d+\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;”\"')\]]\s*$")
 _CODE_CHARS = re.compile(r"[=<>{}\[\]`]|\(\)|::|->|\w\(")
-_LINK_OR_URL = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|https?://\S+|www\.\S+")
 _PLACEHOLDER = re.compile(
     r"^(answer( goes)? here|add (an )?answer( here)?|todo|tbd|tba|wip|coming soon|"
     r"to be (added|written|answered|done)|no answer( yet)?|n/?a|\.\.\.|…|-+|\?+)\W*$",
@@ -154,12 +155,12 @@ def is_code_line(text: str) -> bool:
 
 def strip_links(text: str) -> str:
     """Text with markdown links reduced to nothing and bare URLs removed."""
-    return _LINK_OR_URL.sub(" ", text)
+    return LINK_OR_URL_RE.sub(" ", text)
 
 
 def is_link_only(text: str) -> bool:
     """True when a text is nothing but links (and filler words such as 'see here')."""
-    if not _LINK_OR_URL.search(text):
+    if not LINK_OR_URL_RE.search(text):
         return False
     rest = [w.lower() for w in words(strip_links(text))]
     return all(w in _LINK_WORDS for w in rest)

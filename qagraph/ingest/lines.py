@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from qagraph.ingest import cues
+from qagraph.ingest.plaintext import FENCE_RE
 
 
 class Kind(StrEnum):
@@ -31,7 +32,6 @@ class Kind(StrEnum):
     TEXT = "text"
 
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _QMARK = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2}\s*)?(?:Q|Question)\s*(\d{1,4})?\s*[:.)\-–—]\s*(?:[*_]{1,2})?\s*(.*)$",
@@ -139,7 +139,7 @@ def classify_lines(lines: list[str]) -> list[Line]:
     out: list[Line] = []
     fence: str | None = None
     for idx, raw in enumerate(lines):
-        if m := _FENCE.match(raw):
+        if m := FENCE_RE.match(raw):
             marker = m.group(1)
             if fence is None:
                 fence = marker

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from qagraph.ingest.plaintext import INLINE_CODE_RE, LIST_MARK, prose_lines, squash_spaces, unlink
 from qagraph.kb.records import QANode
 
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_URL_RE = re.compile(r"https?://\S+|www\.\S+")
-_INLINE_CODE_RE = re.compile(r"`[^`]*`")
-_MARKERS_RE = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+\u2022\u25cf\u25aa]\s+|\d{1,3}[.)]\s+)+")
+_MARKERS_RE = re.compile(rf"^\s*(?:#{{1,6}}\s+|>\s*|{LIST_MARK}\s+)+")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 # Sentence ends, and the dashes and colons that join two statements in study notes.
 _SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=[\"'\u201c(A-Z0-9])|\s+[\u2014\u2013]\s+|\s+-\s+|:\s+")
@@ -59,12 +56,8 @@ def node_segments(node: QANode) -> list[Segment]:
 def split_text(markdown: str) -> list[str]:
     """Plain-text segments of a markdown text, code blocks left out."""
     out: list[str] = []
-    in_code = False
-    for line in markdown.splitlines():
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            continue
-        if in_code or _TABLE_RULE_RE.match(line):
+    for line in prose_lines(markdown):
+        if _TABLE_RULE_RE.match(line):
             continue
         cells = line.split("|") if line.count("|") >= 2 else [line]
         for cell in cells:
@@ -75,13 +68,11 @@ def split_text(markdown: str) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    text = _INLINE_CODE_RE.sub(" ", text)
-    text = _LINK_RE.sub(r"\1", text)
-    text = _URL_RE.sub(" ", text)
+    text = unlink(INLINE_CODE_RE.sub(" ", text))
     text = _MARKERS_RE.sub("", text)
     text = _EMPHASIS_RE.sub(r"\2", text)
     text = _HYPHEN_ELLIPSIS_RE.sub(r"\1-\4 \2 \3-\4", text)
-    return " ".join(text.replace("\u00a0", " ").split())
+    return squash_spaces(text)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -14,19 +14,16 @@ import re
 from typing import NamedTuple
 
 from qagraph.ingest.contradictions.words import content_lemmas
+from qagraph.ingest.plaintext import INLINE_CODE_RE, LIST_MARK, prose_lines, squash_spaces, unlink
 
 logger = logging.getLogger(__name__)
 
 CLAIM_KINDS = ("sentence", "item", "cell")
 
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
-_ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022\u25cf\u25aa]|\d{1,3}[.)])\s+")
+_ITEM_RE = re.compile(rf"^\s*{LIST_MARK}\s+")
 _HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_URL_RE = re.compile(r"https?://\S+|www\.\S+")
-_INLINE_CODE_RE = re.compile(r"`([^`]*)`")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 # Abbreviations whose full stop does not end a sentence.
@@ -59,12 +56,10 @@ class Claim(NamedTuple):
 
 def clean_inline(text: str) -> str:
     """Plain text of one markdown line: links, code spans and emphasis markers removed."""
-    text = _LINK_RE.sub(r"\1", text)
-    text = _URL_RE.sub(" ", text)
-    text = _INLINE_CODE_RE.sub(r"\1", text)
+    text = INLINE_CODE_RE.sub(r"\1", unlink(text))
     text = _EMPHASIS_RE.sub(r"\2", text)
     text = _HEADING_RE.sub("", text)
-    return " ".join(text.replace("\u00a0", " ").split())
+    return squash_spaces(text)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -125,16 +120,11 @@ def _table_claims(rows: list[str]) -> list[tuple[str, str]]:
 def _segments(markdown: str) -> list[tuple[str, str]]:
     """(text, kind) of every sentence, list item and table cell, code left out."""
     raw: list[tuple[str, str]] = []
-    lines = markdown.splitlines()
-    in_code = False
+    lines = prose_lines(markdown)
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            i += 1
-            continue
-        if in_code or not line.strip() or looks_like_code(line):
+        if not line.strip() or looks_like_code(line):
             i += 1
             continue
         if _TABLE_ROW_RE.match(line):
