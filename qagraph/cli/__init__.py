@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Nothing may be downloaded at run time: models come from installed packages or paths.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    _tolerate_undecodable_text()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -73,6 +74,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # flush at exit does not fail a second time, and exit as a SIGPIPE'd tool would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _tolerate_undecodable_text() -> None:
+    """Undecodable bytes on stdin (`ask -` fed a cp1252 file) and unencodable characters
+    on stdout (a non-UTF-8 byte in a file name or argument, an answer's arrow on a legacy
+    console) become replacement characters instead of a UnicodeError traceback."""
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed, or already read from: leave it
+                pass
 
 
 if __name__ == "__main__":

@@ -102,8 +102,10 @@ def ensure_store(path: Path, *, encoder: EncoderConfig | None = None) -> None:
 
     Progress goes to stderr, so a command's --json output stays one document.
     """
-    if Store(path).exists:
+    store = Store(path)
+    if store.exists:
         return
+    store.check_path()
     from qagraph.ingest.pipeline import IngestConfig, ingest
 
     print(f"qagraph: no store at {path}; building it from the bundled corpus", file=sys.stderr)

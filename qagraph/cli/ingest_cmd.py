@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     concepts = ConceptConfig(glossary_paths=glossaries, builtin_glossary=builtin)
     config = IngestConfig(
         encoder=encoder_config(args),
-        progress=not args.no_progress and not args.json,
+        # Not into a log file or pipe, where each redraw would be one more line.
+        progress=not args.no_progress and not args.json and sys.stderr.isatty(),
         graph=GraphConfig(concepts=concepts),
     )
     result = ingest(args.paths or None, store=store_path(args), config=config, add=args.add)

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,6 +34,9 @@ _CHUNK = 1 << 20
 # unchanged one (every load after the first in a process) is not. No lock: single dict reads
 # and writes are atomic, and two threads racing merely hash the same file twice.
 _HASHES: dict[tuple[str, int, int], str] = {}
+# One model load at a time: `lru_cache` does not stop two threads that miss together from
+# both loading the same weights. Re-entrant: loading an encoder loads its backend.
+_LOADING = threading.RLock()
 _HOW_TO_CONFIGURE = "set the encoder model to a local sentence-transformers directory"
 
 
@@ -166,6 +170,11 @@ def _loaded_dir(model: Any, name: str) -> Path | None:
 class _Backend(NamedTuple):
     model: Any  # a SentenceTransformer
     fingerprint: str
+    # A fast tokenizer keeps truncation and padding as state on one shared Rust object, so
+    # two threads using it at once (Gradio handlers do) can get each other's settings
+    # ("Unable to create tensor", untruncated input) or "Already borrowed". Every use of
+    # the model and its tokenizer holds this lock.
+    lock: threading.Lock
 
 
 @functools.lru_cache(maxsize=4)
@@ -216,7 +225,7 @@ def _load_backend(model: str, device: str, expected_sha256: str | None) -> _Back
     short = Path(model).name or model
     fingerprint = f"{short}@sha256:{digest}" if digest else f"{model}@unverified"
     logger.info("loaded embedding model %s on %s", fingerprint, device)
-    return _Backend(model=loaded, fingerprint=fingerprint)
+    return _Backend(model=loaded, fingerprint=fingerprint, lock=threading.Lock())
 
 
 class SentenceEncoder:
@@ -236,15 +245,18 @@ class SentenceEncoder:
         config = config if config is not None else EncoderConfig()
         if config.model == HASHING_MODEL:
             raise EncoderError("Model 'hashing' is the fake encoder: use load_encoder for it.")
-        backend = _load_backend(config.model, config.device, config.expected_sha256)
+        with _LOADING:
+            backend = _load_backend(config.model, config.device, config.expected_sha256)
         self._model = backend.model
         self._tokenizer = backend.model.tokenizer
+        self._lock = backend.lock
         self.name = config.model
         self.device = config.device
         self.batch_size = config.batch_size
         self.fingerprint = backend.fingerprint
         # One probe instead of get_(sentence_)embedding_dimension, renamed across releases.
-        self.dim = int(self._model.encode(["dimension probe"]).shape[1])
+        with self._lock:
+            self.dim = int(self._model.encode(["dimension probe"]).shape[1])
         self.max_tokens = int(self._model.max_seq_length or self._tokenizer.model_max_length)
 
     def __repr__(self) -> str:
@@ -254,7 +266,9 @@ class SentenceEncoder:
         """Word pieces of `text` for this model's tokenizer, [CLS] and [SEP] included."""
         if not isinstance(text, str):
             raise TypeError(f"count_tokens() takes a str, not {type(text).__name__}")
-        return len(self._tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        with self._lock:
+            ids = self._tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
+        return len(ids)
 
     def encode(
         self,
@@ -271,26 +285,32 @@ class SentenceEncoder:
         texts = text_list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        ids = self._tokenizer(texts, truncation=False)["input_ids"]
-        too_long = sum(len(piece_ids) > self.max_tokens for piece_ids in ids)
-        if too_long:
-            logger.warning(
-                "%d of %d texts exceed %d word pieces and were truncated; split them first",
-                too_long,
-                len(texts),
-                self.max_tokens,
+        with self._lock:
+            ids = self._tokenizer(texts, truncation=False)["input_ids"]
+            too_long = sum(len(piece_ids) > self.max_tokens for piece_ids in ids)
+            if too_long:
+                logger.warning(
+                    "%d of %d texts exceed %d word pieces and were truncated; split them first",
+                    too_long,
+                    len(texts),
+                    self.max_tokens,
+                )
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size or self.batch_size,
+                show_progress_bar=show_progress,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
             )
-        vectors = self._model.encode(
-            texts,
-            batch_size=batch_size or self.batch_size,
-            show_progress_bar=show_progress,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-        )
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
-@functools.lru_cache(maxsize=8)
 def load_sentence_encoder(config: EncoderConfig) -> SentenceEncoder:
-    """The process-wide `SentenceEncoder` for a config (built on first call)."""
+    """The process-wide `SentenceEncoder` for a config (built on first call, by one thread)."""
+    with _LOADING:
+        return _shared_sentence_encoder(config)
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_sentence_encoder(config: EncoderConfig) -> SentenceEncoder:
     return SentenceEncoder(config)

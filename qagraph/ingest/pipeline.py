@@ -26,7 +26,7 @@ from qagraph.ingest.contradictions import (
 )
 from qagraph.ingest.graph import GraphConfig, build_graph
 from qagraph.ingest.nodes import split_document
-from qagraph.ingest.readers import iter_input_files, read_document
+from qagraph.ingest.readers import iter_input_files, printable_name, read_document
 from qagraph.ingest.splitter import SplitterConfig
 from qagraph.kb import Store
 from qagraph.kb.manifest import CACHE_DIR
@@ -130,6 +130,8 @@ def ingest(
         written when no file gave a node.
     """
     config = config or IngestConfig()
+    target = Store(store)
+    target.check_path()  # first: not after every file has been read and split
     files, problems = iter_input_files(list(paths) if paths else [bundled_corpus()])
     reports: list[FileReport] = []
     parsed: list[_Parsed] = []
@@ -140,7 +142,6 @@ def ingest(
         if result is not None:
             parsed.append(result)
     total = sum(len(p.nodes) for p in parsed)
-    target = Store(store)
     if total == 0:
         return IngestResult(reports, problems, target.path, 0)
     if add and target.exists:
@@ -162,7 +163,7 @@ def _ingest_file(path: Path, name: str, config: IngestConfig) -> tuple[FileRepor
     unanswered = sum(not n.answered for n in nodes)
     source = SourceDoc(
         name=doc.name,
-        path=str(Path(doc.path).resolve()),
+        path=printable_name(Path(doc.path).resolve()),
         sha256=doc.sha256,
         n_lines=doc.n_lines,
         encoding=doc.encoding,

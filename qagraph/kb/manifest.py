@@ -151,6 +151,8 @@ def read_current(root: Path) -> str:
         raise StoreError(
             f"no qagraph store at {root} (no {CURRENT_FILE} file); build one with `qagraph ingest`"
         ) from None
+    except NotADirectoryError:
+        raise StoreError(f"the store {root} is a file, not a folder") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError(f"cannot read {current}: {exc}") from exc
     if not _GEN_RE.match(name):

@@ -79,6 +79,11 @@ class Store:
             return False
         return (gen_dir / MANIFEST_FILE).is_file() and (gen_dir / DB_FILE).is_file()
 
+    def check_path(self) -> None:
+        """Raise `StoreError` when the store path is taken by something other than a folder."""
+        if self._root.exists() and not self._root.is_dir():
+            raise StoreError(f"the store {self._root} is a file, not a folder")
+
     @contextmanager
     def writer(self) -> Iterator[StoreWriter]:
         """Build a new generation; it goes live when the with-block exits cleanly.

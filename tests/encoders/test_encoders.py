@@ -297,3 +297,82 @@ def test_unavailable_device_is_a_clear_error() -> None:
         pytest.skip("this machine has CUDA")
     with pytest.raises(EncoderError, match="not available"):
         load_encoder(EncoderConfig(device="cuda"))
+
+
+class _OverlapProbe:
+    """Records how many threads are inside the fake tokenizer or model at once."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._guard = threading.Lock()
+        self.inside = 0
+        self.most = 0
+
+    def enter(self) -> None:
+        import time
+
+        with self._guard:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        time.sleep(0.02)
+        with self._guard:
+            self.inside -= 1
+
+
+def test_sentence_encoder_serialises_tokenizer_and_model_across_threads() -> None:
+    # A fast tokenizer keeps truncation/padding as shared state: concurrent calls from the
+    # app's handler threads must not interleave (seen as "Unable to create tensor").
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    probe = _OverlapProbe()
+
+    class FakeModel:
+        tokenizer = None
+
+        def encode(self, texts, **_: object) -> np.ndarray:
+            probe.enter()
+            return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    def fake_tokenizer(texts, **_: object) -> dict:
+        probe.enter()
+        return {"input_ids": [[1, 2]] * (1 if isinstance(texts, str) else len(texts))}
+
+    backend = sentence_mod._Backend(FakeModel(), "fake@x", threading.Lock())
+    encoder = sentence_mod.SentenceEncoder.__new__(sentence_mod.SentenceEncoder)
+    encoder._model, encoder._tokenizer = backend.model, fake_tokenizer
+    encoder._lock = backend.lock
+    encoder.dim, encoder.max_tokens, encoder.batch_size = 4, 256, 32
+
+    def work(i: int) -> None:
+        for _ in range(3):
+            encoder.encode(["a question"]) if i % 2 else encoder.count_tokens("a question")
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(work, range(6)))
+    assert probe.most == 1
+
+
+def test_concurrent_first_loads_build_one_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    built: list[EncoderConfig] = []
+
+    class SlowEncoder:
+        def __init__(self, config: EncoderConfig) -> None:
+            time.sleep(0.05)
+            built.append(config)
+
+    monkeypatch.setattr(sentence_mod, "SentenceEncoder", SlowEncoder)
+    config = EncoderConfig(model="/nonexistent/qagraph-test-concurrent-load")
+    threads = [
+        threading.Thread(target=sentence_mod.load_sentence_encoder, args=(config,))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1

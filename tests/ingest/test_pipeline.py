@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,53 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys) -> None:
 def test_default_ingest_is_the_bundled_corpus(tmp_path: Path) -> None:
     result = ingest(None, store=tmp_path / "s", config=QUIET)
     assert result.nodes == 165 and len(result.reports) == 5
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a file system that takes raw bytes")
+def test_non_utf8_file_and_folder_names_are_ingested(tmp_path: Path) -> None:
+    # Python holds the undecodable bytes as lone surrogates, which hashing and SQLite
+    # refuse: the ingest used to crash with a UnicodeEncodeError traceback.
+    root = os.fsencode(tmp_path)
+    os.mkdir(root + b"/docs\xe9")
+    with open(root + b"/docs\xe9/caf\xe9.txt", "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    with open(root + b"/caf\xe9.txt", "wb") as handle:  # the same name, given directly
+        handle.write(GOOD.replace("bias", "variance").encode("utf-8"))
+    folder, file = os.fsdecode(root + b"/docs\xe9"), os.fsdecode(root + b"/caf\xe9.txt")
+    result = ingest([folder, file], store=tmp_path / "store", config=QUIET)
+    assert result.ok and result.nodes == 4
+    with Store(tmp_path / "store").open() as kb:
+        names = sorted(s.name for s in kb.sources())
+        assert names == ["caf\ufffd.txt", f"{tmp_path.name}/caf\ufffd.txt"]
+        json.dumps([n.to_json() for n in kb.nodes()], ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest", "{docs}", "--no-progress"],
+        ["nodes"],
+        ["concepts"],
+        ["ask", "what is overfitting"],
+    ],
+)
+def test_store_path_that_is_a_file_is_a_one_line_error(
+    argv: list[str], docs: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("QAGRAPH_MODEL", "hashing")
+    taken = tmp_path / "store.txt"
+    taken.write_text("not a store\n", encoding="utf-8")
+    argv = [a.format(docs=docs) for a in argv] + ["--store", str(taken)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    # Said at once: neither "building it from the bundled corpus" first, nor an error
+    # about the store's vector cache after every file has been read.
+    assert err == f"qagraph: error: the store {taken} is a file, not a folder\n"
+    assert taken.read_text(encoding="utf-8") == "not a store\n"
+
+
+def test_cli_progress_bar_only_on_a_terminal(docs: Path, tmp_path: Path, capsys) -> None:
+    # `qagraph ingest docs 2> log`: the bar's redraws would fill the log.
+    store = str(tmp_path / "store")
+    assert main(["ingest", str(docs / "good.txt"), "--store", store, "--model", "hashing"]) == 0
+    assert "ingest:" not in capsys.readouterr().err

@@ -100,3 +100,21 @@ def test_a_file_without_questions_is_not_kept(fresh_state, tmp_path) -> None:
     alone = sources.upload(fresh_state, [prose])
     assert not alone.ok and "the store is unchanged" in alone.message
     assert not (fresh_state.uploads_dir / "prose.md").exists()
+
+
+def test_a_failed_replacement_keeps_the_stored_file(fresh_state, tmp_path) -> None:
+    # Re-uploading a file of the same name that cannot be ingested must not overwrite the
+    # good copy the store's nodes cite (and that the sources panel quotes).
+    first = tmp_path / "first" / "kernels.md"
+    first.parent.mkdir()
+    first.write_text(DOC, encoding="utf-8")
+    assert sources.upload(fresh_state, [first]).ok
+    broken = tmp_path / "kernels.md"
+    broken.write_text("Just prose now, no question in it at all.\n", encoding="utf-8")
+    outcome = sources.upload(fresh_state, [broken])
+    assert not outcome.ok
+    stored = fresh_state.uploads_dir / "kernels.md"
+    assert stored.read_text(encoding="utf-8") == DOC
+    row = next(r for r in sources.table(fresh_state.snapshot, fresh_state.uploads_dir)
+               if r[0] == "kernels.md")
+    assert row[6] == "up to date"

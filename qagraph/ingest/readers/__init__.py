@@ -41,6 +41,7 @@ __all__ = [
     "decode_bytes",
     "html_to_markdown",
     "iter_input_files",
+    "printable_name",
     "read_document",
     "reader_for",
 ]
@@ -62,6 +63,19 @@ class InputFile(NamedTuple):
 
     path: Path
     name: str
+
+
+def printable_name(text: str | os.PathLike[str]) -> str:
+    """`text` with undecodable bytes of a file name shown as U+FFFD.
+
+    Python keeps the bytes of a non-UTF-8 file name as lone surrogates, which SQLite,
+    hashing and strict UTF-8 output all refuse; citations only need a readable name.
+    """
+    text = os.fspath(text)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def reader_for(path: str | Path) -> Reader | None:
@@ -122,8 +136,11 @@ def iter_input_files(
         if key in seen:
             return
         seen.add(key)
+        name, prefix = printable_name(name), printable_name(prefix)
         if name in taken:
-            name = f"{prefix}/{name}" if f"{prefix}/{name}" not in taken else key.as_posix()
+            name = f"{prefix}/{name}"
+            if name in taken:
+                name = printable_name(key.as_posix())
         taken.add(name)
         found.append(InputFile(path, name))
 
@@ -133,13 +150,15 @@ def iter_input_files(
             files, walk_problems = _walk_folder(path)
             problems.extend(walk_problems)
             if not files and not walk_problems:
-                problems.append(f"{given}: no readable .txt, .md or .html files in this folder")
+                problems.append(
+                    f"{printable_name(given)}: no readable .txt, .md or .html files in this folder"
+                )
             for file in files:
                 add(file, file.relative_to(path).as_posix(), path.resolve().name)
         elif path.exists():
             add(path, path.name, path.resolve().parent.name)
         else:
-            problems.append(f"{given}: no such file or directory")
+            problems.append(f"{printable_name(given)}: no such file or directory")
     logger.debug("%d input files, %d problems", len(found), len(problems))
     return found, problems
 
@@ -149,7 +168,9 @@ def _walk_folder(root: Path) -> tuple[list[Path], list[str]]:
     problems: list[str] = []
 
     def on_error(exc: OSError) -> None:
-        problems.append(f"{exc.filename}: cannot read folder ({exc.strerror or exc})")
+        problems.append(
+            f"{printable_name(exc.filename)}: cannot read folder ({exc.strerror or exc})"
+        )
 
     # os.walk does not follow symlinked folders, so a link loop cannot hang the walk.
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):

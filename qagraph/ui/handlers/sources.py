@@ -129,6 +129,10 @@ def upload(state: AppState, files: Sequence[str | Path]) -> IngestOutcome:
     if not files:
         return IngestOutcome("*Choose one or more .txt, .md or .html files first.*")
     existing = {s.name for s in state.snapshot.kb.sources()}
+    # An upload replacing an earlier one overwrites its file; if the new file cannot be
+    # ingested, the store still cites the old one, so it is put back.
+    targets = {state.uploads_dir / safe_name(Path(f).name) for f in files}
+    previous = {t: t.read_bytes() for t in targets if t.is_file()}
     saved, problems = save_uploads(files, state.uploads_dir)
     lines = [f"- {p}" for p in problems]
     if not saved:
@@ -138,9 +142,13 @@ def upload(state: AppState, files: Sequence[str | Path]) -> IngestOutcome:
     # A file that gave no node is not in the store, so it does not stay in its folder either.
     stored = set(outcome.stored)
     for path in saved:
-        if path.name not in stored and path.name not in existing:
+        if path.name in stored:
+            continue
+        if path in previous:
+            path.write_bytes(previous[path])
+        else:
             path.unlink(missing_ok=True)
-    kept = [p for p in saved if p.name in stored or p.name in existing]
+    kept = [p for p in saved if p.name in stored or p in previous]
     notes = [f"- {name}: replaces the source of the same name" for name in replaced
              if name in stored]
     message = "\n".join([outcome.message, *lines, *notes])
