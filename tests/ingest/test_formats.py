@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qagraph.ingest.nodes import split_document
+from qagraph.ingest.split import split_document
 from qagraph.ingest.readers import read_document
 from qagraph.kb.records import QANode
 

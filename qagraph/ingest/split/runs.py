@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qagraph.ingest import cues
-from qagraph.ingest.lines import Kind, Line
+from qagraph.ingest.split import cues
+from qagraph.ingest.split.lines import Kind, Line
 
 _MARKER = re.compile(r"^\s*([*_]{2})?\d{1,3}([.)])")
 

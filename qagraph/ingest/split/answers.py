@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qagraph.ingest import cues
+from qagraph.ingest.split import cues
 from qagraph.ingest.plaintext import FENCE_RE
 
 # An answer label, also written as a heading ("### A: ...") or in bold ("**Answer:**").

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qagraph.ingest import cues
+from qagraph.ingest.split import cues
 from qagraph.ingest.plaintext import FENCE_RE
 
 

@@ -15,10 +15,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from qagraph.ingest import cues
-from qagraph.ingest.lines import Kind, Line, classify_lines
-from qagraph.ingest.runs import Run, numbered_runs
-from qagraph.ingest.shape import SplitterConfig, learn_shape
+from qagraph.ingest.split import cues
+from qagraph.ingest.split.lines import Kind, Line, classify_lines
+from qagraph.ingest.split.runs import Run, numbered_runs
+from qagraph.ingest.split.shape import SplitterConfig, learn_shape
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qagraph.ingest import cues
-from qagraph.ingest.lines import Kind, Line
+from qagraph.ingest.split import cues
+from qagraph.ingest.split.lines import Kind, Line
 
 
 @dataclass(frozen=True, slots=True)

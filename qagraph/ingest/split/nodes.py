@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from qagraph.ingest.answers import is_answered, render_answer
+from qagraph.ingest.split.answers import is_answered, render_answer
 from qagraph.ingest.readers import Document
-from qagraph.ingest.splitter import Block, SplitterConfig, split_lines
+from qagraph.ingest.split.detect import Block, SplitterConfig, split_lines
 from qagraph.kb.records import QANode, make_node_id, normalize_question
 
 logger = logging.getLogger(__name__)
