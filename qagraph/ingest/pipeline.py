@@ -25,9 +25,8 @@ from qagraph.ingest.contradictions import (
     detect_contradictions,
 )
 from qagraph.ingest.graph import GraphConfig, build_graph
-from qagraph.ingest.split import split_document
 from qagraph.ingest.readers import iter_input_files, printable_name, read_document
-from qagraph.ingest.split import SplitterConfig
+from qagraph.ingest.split import SplitterConfig, split_document
 from qagraph.kb import Store
 from qagraph.kb.manifest import CACHE_DIR
 from qagraph.kb.records import Edge, QANode, SourceDoc

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from qagraph.ingest.contradictions import detect_contradictions
-from qagraph.ingest.split import split_document
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.ingest.readers import read_document
-from qagraph.ingest.split import SplitterConfig
+from qagraph.ingest.split import SplitterConfig, split_document
 from qagraph.kb import QANode, Store
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from qagraph.ingest.split import split_document
 from qagraph.ingest.pipeline import bundled_corpus
 from qagraph.ingest.readers import read_document
+from qagraph.ingest.split import split_document
 from qagraph.kb.records import QANode
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qagraph.ingest.split import split_document
 from qagraph.ingest.readers import read_document
+from qagraph.ingest.split import split_document
 from qagraph.kb.records import QANode
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from qagraph.ingest.split import cues
 from qagraph.ingest.plaintext import FENCE_RE
+from qagraph.ingest.split import cues
 
 # An answer label, also written as a heading ("### A: ...") or in bold ("**Answer:**").
 _ANSWER_PREFIX = re.compile(

@@ -168,7 +168,8 @@ def is_link_only(text: str) -> bool:
 
 def is_reveal_label(text: str) -> bool:
     """True for the label of an answer ('Answer', 'Show solution'), which is no question."""
-    return bool(_REVEAL_LABEL.match(text.strip()))
+    # Emoji and symbols often decorate a label ("🔎 Solution", "▶ Show answer").
+    return bool(_REVEAL_LABEL.match(re.sub(r"^[\W_]+", "", text.strip())))
 
 
 def is_placeholder(text: str) -> bool:

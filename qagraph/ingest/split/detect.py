@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from qagraph.ingest.split import cues
+from qagraph.ingest.split.facts import LineFacts
 from qagraph.ingest.split.lines import Kind, Line, classify_lines
 from qagraph.ingest.split.runs import Run, numbered_runs
 from qagraph.ingest.split.shape import SplitterConfig, learn_shape
@@ -63,9 +64,20 @@ class _Open:
     body: list[int] = field(default_factory=list)
 
 
-def split_lines(lines: list[str], config: SplitterConfig | None = None) -> list[Block]:
-    """Split a document, given as its lines, into question/answer blocks."""
-    return _Splitter(classify_lines(lines), config or SplitterConfig()).run()
+_SKIPPED = (Kind.BLANK, Kind.HTML, Kind.NAV)
+
+
+def split_lines(
+    lines: list[str], config: SplitterConfig | None = None, *, facts: LineFacts | None = None
+) -> list[Block]:
+    """Split a document, given as its lines, into question/answer blocks.
+
+    Args:
+        lines: The document's lines.
+        config: Splitter settings.
+        facts: What the parse tree says about the lines (markdown), or None (plain text).
+    """
+    return _Splitter(classify_lines(lines, facts), config or SplitterConfig()).run()
 
 
 class _Splitter:
@@ -231,6 +243,8 @@ class _Splitter:
             top = min(self.shape.q_levels)
             if ln.level in self.shape.q_levels and (score >= 0.5 or ln.number is not None):
                 return "question"
+            if ln.level in self.shape.q_levels and self._titled_entry(ln):
+                return "topic"
             if ln.level > top:
                 return "content"
         elif score >= 0.8:
@@ -249,11 +263,24 @@ class _Splitter:
             return "topic"
         return "section"
 
+    def _titled_entry(self, head: Line) -> bool:
+        """A heading without a question mark at the level that carries the questions,
+        heading content of its own and no questions ("### Cross Validation"): an entry of
+        the list of questions, written as a title."""
+        has_body = False
+        for ln in self.lines[head.idx + 1 :]:
+            if ln.kind is Kind.HEADING and ln.level <= head.level:
+                break
+            if self._is_candidate(ln):
+                return False
+            has_body = has_body or ln.kind not in _SKIPPED
+        return has_body and not self._only_links_until_next_heading(head)
+
     def _only_links_until_next_heading(self, head: Line) -> bool:
         for ln in self.lines[head.idx + 1 :]:
             if ln.kind is Kind.HEADING:
                 break
-            if ln.kind not in (Kind.BLANK, Kind.HTML) and not cues.is_link_only(ln.title):
+            if ln.kind not in _SKIPPED and not cues.is_link_only(ln.raw):
                 return False
         return True
 
@@ -329,7 +356,7 @@ class _Splitter:
         o, self.open = self.open, None
         if o is None:
             return
-        body = [i for i in o.body if self.lines[i].kind not in (Kind.BLANK, Kind.HTML)]
+        body = [i for i in o.body if self.lines[i].kind not in _SKIPPED]
         span = (body[0], body[-1]) if body else None
         kind = "topic" if o.kind == "topic" else "question"
         indent = 0

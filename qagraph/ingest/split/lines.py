@@ -7,11 +7,13 @@ and a cleaned title, so that the splitter reasons about structure rather than ch
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from qagraph.ingest.plaintext import FENCE_RE, LINK_RE
 from qagraph.ingest.split import cues
-from qagraph.ingest.plaintext import FENCE_RE
+from qagraph.ingest.split.facts import LineFacts
 
 
 class Kind(StrEnum):
@@ -29,6 +31,7 @@ class Kind(StrEnum):
     BULLET = "bullet"
     TABLE = "table"
     HTML = "html"  # a line of raw markup such as <br/> or <table>
+    NAV = "nav"  # navigation: a table of contents, a link back to the top, badges
     TEXT = "text"
 
 
@@ -49,6 +52,11 @@ _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(.*)$")
 _SUMMARY = re.compile(r"<summary>(.*?)(?:</summary>|$)", re.I)
 _HTML = re.compile(r"^\s*</?[a-zA-Z][^>]*>|^\s*&nbsp;\s*$")
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$|<a\s+(name|id)=[^>]*>\s*</a>", re.I)
+# A summary text seen this often in one document is a label, not a question.
+LABEL_REPEATS = 3
+# "Why? [src]" once its link is unwrapped: a citation of where the question came from.
+_REFERENCE_AFTER_QUESTION = re.compile(r"\?\s*\[[^\]]{0,40}\]\s*$")
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -80,8 +88,14 @@ class Line:
 
 
 def clean_title(text: str) -> str:
-    """Strip emphasis markers, anchors and trailing emoji from a candidate title."""
+    """The title as shown and embedded: compatibility forms folded (NFKC: mathematical
+    bold letters, full-width forms), anchors, link markup, emphasis markers, a source
+    reference after the question mark, closing '#'s and trailing emoji removed."""
+    text = unicodedata.normalize("NFKC", text)
     text = _ANCHOR.sub("", text)
+    text = LINK_RE.sub(r"\1", text)
+    text = _REFERENCE_AFTER_QUESTION.sub("?", text)
+    text = _CLOSING_HASHES.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
     text = re.sub(r"\*\*|__", "", text).strip().strip("*_").strip()
     return cues.strip_trailing_noise(text) if "?" in text else text.strip()
@@ -134,8 +148,17 @@ def _classify(idx: int, raw: str) -> Line:
     return Line(idx, raw, Kind.TEXT, stripped, indent)
 
 
-def classify_lines(lines: list[str]) -> list[Line]:
-    """Classify every line, tracking fenced code and unfenced code comments."""
+def classify_lines(lines: list[str], facts: LineFacts | None = None) -> list[Line]:
+    """Classify every line, tracking fenced code and unfenced code comments.
+
+    Args:
+        lines: The document's lines.
+        facts: What a parse of the document says about its lines (markdown and what
+            readers turn into markdown). Without it (plain text), fences are tracked
+            line by line.
+    """
+    if facts is not None:
+        return _mark_terms(_mark_labels(_mark_unfenced_code(_classify_parsed(lines, facts))))
     out: list[Line] = []
     fence: str | None = None
     for idx, raw in enumerate(lines):
@@ -151,7 +174,54 @@ def classify_lines(lines: list[str]) -> list[Line]:
             out.append(Line(idx, raw, Kind.CODE, raw, _indent(raw)))
             continue
         out.append(_classify(idx, raw))
-    return _mark_terms(_mark_unfenced_code(out))
+    return _mark_terms(_mark_labels(_mark_unfenced_code(out)))
+
+
+def _classify_parsed(lines: list[str], facts: LineFacts) -> list[Line]:
+    out: list[Line] = []
+    for idx, raw in enumerate(lines):
+        indent = _indent(raw)
+        if idx in facts.navigation:
+            out.append(Line(idx, raw, Kind.NAV, raw.strip(), indent))
+        elif idx in facts.fences:
+            out.append(Line(idx, raw, Kind.FENCE, raw.strip(), indent))
+        elif idx in facts.code:
+            out.append(Line(idx, raw, Kind.CODE, raw, indent))
+        elif idx in facts.headings:
+            level, text = facts.headings[idx]
+            title, number = _heading_title(text)
+            out.append(Line(idx, raw, Kind.HEADING, title, indent, level=level, number=number))
+        else:
+            out.append(_classify(idx, raw))
+    return out
+
+
+def _heading_title(text: str) -> tuple[str, str | None]:
+    title = clean_title(text)
+    if n := re.match(r"^(\d{1,3})[.)]\s+(.*)$", title):
+        return n.group(2), n.group(1)
+    return title, None
+
+
+def _mark_labels(lines: list[Line]) -> list[Line]:
+    """Re-tag a `<summary>` that repeats across the document as an answer label.
+
+    A folded answer's summary is either its question or a label ("View answer"); a label
+    is the same text again and again, a question is not. Counted on the document itself,
+    so labels in any wording or language are found.
+    """
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.kind is Kind.SUMMARY:
+            counts[ln.title.casefold()] = counts.get(ln.title.casefold(), 0) + 1
+    return [
+        Line(ln.idx, ln.raw, Kind.ANSWER, ln.title, ln.indent)
+        if ln.kind is Kind.SUMMARY
+        and counts[ln.title.casefold()] >= LABEL_REPEATS
+        and not cues.ends_with_question(ln.title)
+        else ln
+        for ln in lines
+    ]
 
 
 def _mark_terms(lines: list[Line]) -> list[Line]:

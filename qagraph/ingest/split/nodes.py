@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from qagraph.ingest.split.answers import is_answered, render_answer
 from qagraph.ingest.readers import Document
+from qagraph.ingest.split.answers import is_answered, render_answer
 from qagraph.ingest.split.detect import Block, SplitterConfig, split_lines
+from qagraph.ingest.split.facts import line_facts
 from qagraph.kb.records import QANode, make_node_id, normalize_question
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,9 @@ def split_document(doc: Document, config: SplitterConfig | None = None) -> list[
     lines = doc.lines
     seen: dict[str, int] = {}
     nodes: list[QANode] = []
-    for block in split_lines(lines, config):
+    # Markdown, and what readers turn into markdown, is parsed; plain text has no markup.
+    facts = line_facts(lines) if doc.format != "text" else None
+    for block in split_lines(lines, config, facts=facts):
         key = normalize_question(block.question)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1

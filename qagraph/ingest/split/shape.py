@@ -160,16 +160,16 @@ def _question_lists(lines: list[Line], config: SplitterConfig) -> dict[int, list
             i += 1
         intro = prev_nonblank(lines, group[0])
         if len(group) >= 2 and intro is not None and _is_list_intro(intro):
-            if all(_bare_question(lines[j].title, config) for j in group):
+            if all(_bare_question(lines[j], config) for j in group):
                 found[intro.idx] = group
     return found
 
 
-def _bare_question(text: str, config: SplitterConfig) -> bool:
+def _bare_question(line: Line, config: SplitterConfig) -> bool:
     return (
-        cues.ends_with_question(text)
-        and not cues.is_link_only(text)
-        and len(text.split()) <= config.max_question_words
+        cues.ends_with_question(line.title)
+        and not cues.is_link_only(line.raw)
+        and len(line.title.split()) <= config.max_question_words
     )
 
 
