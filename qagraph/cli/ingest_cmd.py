@@ -10,15 +10,16 @@ from qagraph.cli.common import add_options, encoder_config, print_json, store_pa
 from qagraph.ingest.concepts import ConceptConfig, load_glossary
 from qagraph.ingest.graph import GraphConfig
 from qagraph.ingest.pipeline import IngestConfig, ingest
+from qagraph.ingest.readers import SUPPORTED_TYPES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "ingest",
         help="read Q&A documents and build the store",
-        description="Read .txt, .md and .html files (folders are searched recursively), split "
-        "them into question/answer nodes and write the store. Without PATH, the bundled "
-        "corpus is ingested.",
+        description=f"Read Q&A documents ({SUPPORTED_TYPES}; folders are searched "
+        "recursively), split them into question/answer nodes and write the store. Without "
+        "PATH, the bundled corpus is ingested.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
     parser.add_argument(

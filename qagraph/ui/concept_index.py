@@ -166,8 +166,11 @@ class ConceptIndex:
             node_id = concept_node_id(other)
             graph.add_node(node_id, kind="concept", label=other, title=other, center=False)
             graph.add_edge(center, node_id, kind=kind)
-        qa = [self._kb.node(n) for n, d in around.nodes(data=True)
-              if d.get("kind") == "qa" and _known(self._kb, n)]
+        qa = [
+            self._kb.node(n)
+            for n, d in around.nodes(data=True)
+            if d.get("kind") == "qa" and _known(self._kb, n)
+        ]
         for node in sorted(qa, key=lambda n: (n.source, n.line_start))[:max_nodes]:
             title = f"{node.question}<br>{node.source}, lines {node.line_start}-{node.line_end}"
             label = f"#{node.number}" if node.number else node.question[:24]

@@ -63,7 +63,11 @@ def neighbourhood_figure(graph: nx.Graph) -> go.Figure:
         if xs:
             fig.add_trace(
                 go.Scatter(
-                    x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
                     line={"color": color, "width": 1.5 if kind != "from" else 1, "dash": dash},
                 )
             )
@@ -73,8 +77,11 @@ def neighbourhood_figure(graph: nx.Graph) -> go.Figure:
         nodes = [n for n, d in graph.nodes(data=True) if d.get("source") == source]
         fig.add_trace(
             go.Scatter(
-                x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
-                name=source, marker={"size": 11, "color": colors[source], "line": {"width": 0}},
+                x=[pos[n][0] for n in nodes],
+                y=[pos[n][1] for n in nodes],
+                mode="markers",
+                name=source,
+                marker={"size": 11, "color": colors[source], "line": {"width": 0}},
                 text=[graph.nodes[n]["title"] for n in nodes],
                 hovertemplate="%{text}<extra></extra>",
             )
@@ -82,12 +89,19 @@ def neighbourhood_figure(graph: nx.Graph) -> go.Figure:
     src_nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == "source"]
     fig.add_trace(
         go.Scatter(
-            x=[pos[n][0] for n in src_nodes], y=[pos[n][1] for n in src_nodes],
-            mode="markers+text", showlegend=False, textposition="bottom center",
-            marker={"symbol": "square", "size": 14,
-                    "color": [colors.get(graph.nodes[n]["label"], "#6b7280") for n in src_nodes]},
+            x=[pos[n][0] for n in src_nodes],
+            y=[pos[n][1] for n in src_nodes],
+            mode="markers+text",
+            showlegend=False,
+            textposition="bottom center",
+            marker={
+                "symbol": "square",
+                "size": 14,
+                "color": [colors.get(graph.nodes[n]["label"], "#6b7280") for n in src_nodes],
+            },
             text=[_short(graph.nodes[n]["label"]) for n in src_nodes],
-            hovertext=[graph.nodes[n]["title"] for n in src_nodes], hoverinfo="text",
+            hovertext=[graph.nodes[n]["title"] for n in src_nodes],
+            hoverinfo="text",
             textfont={"size": 11, "color": "#374151"},
         )
     )
@@ -100,22 +114,31 @@ def neighbourhood_figure(graph: nx.Graph) -> go.Figure:
     ]
     fig.add_trace(
         go.Scatter(
-            x=[pos[n][0] for n in concepts], y=[pos[n][1] for n in concepts],
-            mode="markers+text", showlegend=False, textposition=positions,
+            x=[pos[n][0] for n in concepts],
+            y=[pos[n][1] for n in concepts],
+            mode="markers+text",
+            showlegend=False,
+            textposition=positions,
             marker={
                 "size": [30 if c else 18 for c in centers],
                 "color": ["#111827" if c else "#f59e0b" for c in centers],
                 "line": {"width": 2, "color": "white"},
             },
             text=[graph.nodes[n]["label"] for n in concepts],
-            textfont={"size": [16 if c else 12 for c in centers],
-                      "color": ["#111827" if c else "#374151" for c in centers]},
+            textfont={
+                "size": [16 if c else 12 for c in centers],
+                "color": ["#111827" if c else "#374151" for c in centers],
+            },
             hoverinfo="text",
         )
     )
     fig.update_layout(
-        height=560, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest",
-        plot_bgcolor="white", paper_bgcolor="white", font={"family": _FONT},
+        height=560,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        hovermode="closest",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": _FONT},
         xaxis={"visible": False, "range": [-4.2, 4.2]},
         yaxis={"visible": False, "range": [-3.1, 3.1]},
         legend={"orientation": "h", "y": -0.02, "title": {"text": "questions from "}},
@@ -142,19 +165,30 @@ def metrics_figure(
         vals = [by_metric[m][0] for m in shown]
         fig.add_trace(
             go.Bar(
-                name=variant, x=shown, y=vals, marker_color=_PALETTE[i % len(_PALETTE)],
-                text=[f"{v:.2f}" for v in vals], textposition="outside",
+                name=variant,
+                x=shown,
+                y=vals,
+                marker_color=_PALETTE[i % len(_PALETTE)],
+                text=[f"{v:.2f}" for v in vals],
+                textposition="outside",
                 error_y={
-                    "type": "data", "symmetric": False, "color": "#6b7280", "thickness": 1,
+                    "type": "data",
+                    "symmetric": False,
+                    "color": "#6b7280",
+                    "thickness": 1,
                     "array": [by_metric[m][2] - by_metric[m][0] for m in shown],
                     "arrayminus": [by_metric[m][0] - by_metric[m][1] for m in shown],
                 },
             )
         )
     fig.update_layout(
-        barmode="group", height=380, margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        barmode="group",
+        height=380,
+        margin={"l": 40, "r": 10, "t": 30, "b": 40},
         yaxis={"range": [0, 1.1], "title": {"text": "score (95% CI)"}, "gridcolor": "#e5e7eb"},
-        plot_bgcolor="white", paper_bgcolor="white", font={"family": _FONT},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": _FONT},
         legend={"orientation": "h", "y": 1.12},
     )
     return fig

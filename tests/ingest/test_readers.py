@@ -10,6 +10,7 @@ import pytest
 from qagraph.errors import QagraphError
 from qagraph.ingest.readers import (
     SUPPORTED_SUFFIXES,
+    SUPPORTED_TYPES,
     Document,
     InputFile,
     ReadError,
@@ -124,9 +125,12 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as info:
         read_document(path)
     assert str(info.value) == (
-        "paper.pdf: unsupported file type '.pdf' (supported: .htm, .html, .markdown, .md, .txt)"
+        "paper.pdf: unsupported file type '.pdf' "
+        "(supported: .htm, .html, .markdown, .md, .mdx, .rest, .rst, .txt)"
     )
-    assert SUPPORTED_SUFFIXES == (".htm", ".html", ".markdown", ".md", ".txt")
+    assert SUPPORTED_SUFFIXES == (
+        ".htm", ".html", ".markdown", ".md", ".mdx", ".rest", ".rst", ".txt"
+    )
 
 
 def test_suffix_is_case_insensitive_and_name_can_be_given(tmp_path: Path) -> None:
@@ -224,7 +228,7 @@ def test_missing_path_and_empty_folder_are_problems(tmp_path: Path) -> None:
     assert files == []
     assert problems == [
         f"{missing}: no such file or directory",
-        f"{empty}: no readable .txt, .md or .html files in this folder",
+        f"{empty}: no readable files in this folder (supported: {SUPPORTED_TYPES})",
     ]
 
 

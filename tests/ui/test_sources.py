@@ -45,7 +45,7 @@ def test_uploads_are_checked_for_type_size_and_emptiness(tmp_path: Path) -> None
     target = tmp_path / "store" / "uploads"
     saved, problems = sources.save_uploads([good, exe, empty, big], target)
     assert saved == [target / "good.md"] and saved[0].read_text(encoding="utf-8") == DOC
-    assert any("tool.exe: not a .txt" in p for p in problems)
+    assert any("tool.exe: not a supported file" in p for p in problems)
     assert any("empty.txt: the file is empty" in p for p in problems)
     assert any("big.txt" in p and "over the 2 MB limit" in p for p in problems)
 

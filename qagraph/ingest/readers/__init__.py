@@ -1,4 +1,4 @@
-"""Document readers: turn .txt, .md and .html files into `Document`s.
+"""Document readers: turn text, markdown, HTML and reStructuredText files into `Document`s.
 
 Typical use::
 
@@ -24,6 +24,7 @@ from typing import NamedTuple
 from qagraph.ingest.readers.base import Document, Reader, ReadError
 from qagraph.ingest.readers.html import HtmlReader, html_to_markdown
 from qagraph.ingest.readers.markdown import MarkdownReader
+from qagraph.ingest.readers.rst import RstReader
 from qagraph.ingest.readers.text import TextReader, decode_bytes
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,14 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "READERS",
     "SUPPORTED_SUFFIXES",
+    "SUPPORTED_TYPES",
     "Document",
     "HtmlReader",
     "InputFile",
     "MarkdownReader",
     "ReadError",
     "Reader",
+    "RstReader",
     "TextReader",
     "decode_bytes",
     "html_to_markdown",
@@ -46,9 +49,11 @@ __all__ = [
     "reader_for",
 ]
 
-READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), HtmlReader())
+READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), HtmlReader(), RstReader())
 _BY_SUFFIX: dict[str, Reader] = {suffix: r for r in READERS for suffix in r.suffixes}
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_BY_SUFFIX))
+# The one place that names the supported types for people (help, upload label, messages).
+SUPPORTED_TYPES = ", ".join(SUPPORTED_SUFFIXES)
 
 
 class InputFile(NamedTuple):
@@ -151,7 +156,8 @@ def iter_input_files(
             problems.extend(walk_problems)
             if not files and not walk_problems:
                 problems.append(
-                    f"{printable_name(given)}: no readable .txt, .md or .html files in this folder"
+                    f"{printable_name(given)}: no readable files in this folder "
+                    f"(supported: {SUPPORTED_TYPES})"
                 )
             for file in files:
                 add(file, file.relative_to(path).as_posix(), path.resolve().name)

@@ -17,7 +17,7 @@ from qagraph.errors import QagraphError
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "rst")
 
 
 class ReadError(QagraphError):
@@ -39,7 +39,7 @@ class Document:
         sha256: Hex digest of the raw bytes, used to skip unchanged files on re-ingest.
         n_lines: Number of lines in the original file.
         warnings: Human-readable problems met while reading (e.g. a fallback encoding).
-        format: "text", "markdown" or "html".
+        format: "text", "markdown", "html" or "rst".
     """
 
     name: str

@@ -157,7 +157,8 @@ def _abstention(
     # knowledge base covers most help more.
     hits = retriever.search(query, k=N_SUGGESTIONS).hits
     nearest = [
-        h.node for h in hits
+        h.node
+        for h in hits
         if h.node.answered and (h.signals.get("dense_q") or 0.0) >= NEAR_SIMILARITY
     ]
     if nearest:
@@ -211,10 +212,12 @@ def sources_md(snapshot: Snapshot, answer: Any) -> str:
             listed.add(node_id)
     blocks = [
         render.source_entry_md(
-            i, node, excerpt(snapshot.kb, node.source, node.line_start, node.line_end),
-            role=role, score=score,
+            i,
+            node,
+            excerpt(snapshot.kb, node.source, node.line_start, node.line_end),
+            role=role,
+            score=score,
         )
         for i, (node, role, score) in enumerate(entries, start=1)
     ]
     return "\n\n---\n\n".join(blocks) if blocks else "*No sources.*"
-

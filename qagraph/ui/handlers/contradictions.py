@@ -74,8 +74,17 @@ def flags(snapshot: Snapshot) -> list[Flag]:
             seen.add((c.a, c.b, c.kind))
             found.append(c)
     return [
-        Flag(i, _get(kb, c.a), _get(kb, c.b), c.a, c.b, c.kind, c.evidence_a, c.evidence_b,
-             round(float(c.score), 3))
+        Flag(
+            i,
+            _get(kb, c.a),
+            _get(kb, c.b),
+            c.a,
+            c.b,
+            c.kind,
+            c.evidence_a,
+            c.evidence_b,
+            round(float(c.score), 3),
+        )
         for i, c in enumerate(found, start=1)
     ]
 
@@ -83,8 +92,15 @@ def flags(snapshot: Snapshot) -> list[Flag]:
 def table(items: list[Flag]) -> list[list[object]]:
     """Rows for the flags table (see `HEADERS`)."""
     return [
-        [f.number, f.kind, f.score, _where(f.a, f.a_id), f.evidence_a, _where(f.b, f.b_id),
-         f.evidence_b]
+        [
+            f.number,
+            f.kind,
+            f.score,
+            _where(f.a, f.a_id),
+            f.evidence_a,
+            _where(f.b, f.b_id),
+            f.evidence_b,
+        ]
         for f in items
     ]
 
@@ -118,8 +134,10 @@ def detail(snapshot: Snapshot, number: int | None) -> tuple[str, str, str]:
         f"### ⚠ {flag.kind} contradiction (confidence {flag.score:.2f})\n"
         f"- **A:** “{flag.evidence_a}”\n- **B:** “{flag.evidence_b}”"
     )
-    return header, _side("A", flag.a, flag.a_id, flag.evidence_a), _side(
-        "B", flag.b, flag.b_id, flag.evidence_b
+    return (
+        header,
+        _side("A", flag.a, flag.a_id, flag.evidence_a),
+        _side("B", flag.b, flag.b_id, flag.evidence_b),
     )
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from qagraph.encoders import EncoderConfig
 from qagraph.errors import QagraphError
+from qagraph.ingest.readers import SUPPORTED_SUFFIXES, SUPPORTED_TYPES
 from qagraph.ui.excerpts import file_changed
 from qagraph.ui.state import AppState, Snapshot
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_LABEL = "2 MB"
 HEADERS = ["source", "nodes", "unanswered", "lines", "encoding", "origin", "status", "warnings"]
@@ -61,10 +62,18 @@ def table(snapshot: Snapshot, uploads_dir: Path | None = None) -> list[list[obje
             origin = "uploaded"
         elif _inside(Path(src.path), _BUNDLED):
             origin = "bundled corpus"
-        rows.append([
-            src.name, len(nodes), sum(not n.answered for n in nodes), src.n_lines, src.encoding,
-            origin, status[changed], "; ".join(src.warnings) or "",
-        ])
+        rows.append(
+            [
+                src.name,
+                len(nodes),
+                sum(not n.answered for n in nodes),
+                src.n_lines,
+                src.encoding,
+                origin,
+                status[changed],
+                "; ".join(src.warnings) or "",
+            ]
+        )
     return rows
 
 
@@ -104,7 +113,7 @@ def save_uploads(files: Sequence[str | Path], uploads_dir: Path) -> tuple[list[P
         path = Path(given)
         name = safe_name(path.name)
         if not name.lower().endswith(ALLOWED_SUFFIXES):
-            problems.append(f"{name}: not a .txt, .md or .html file")
+            problems.append(f"{name}: not a supported file ({SUPPORTED_TYPES})")
             continue
         try:
             size = path.stat().st_size
@@ -127,7 +136,7 @@ def save_uploads(files: Sequence[str | Path], uploads_dir: Path) -> tuple[list[P
 def upload(state: AppState, files: Sequence[str | Path]) -> IngestOutcome:
     """Save uploads into the store folder, ingest them, reload the app state."""
     if not files:
-        return IngestOutcome("*Choose one or more .txt, .md or .html files first.*")
+        return IngestOutcome(f"*Choose one or more files first ({SUPPORTED_TYPES}).*")
     existing = {s.name for s in state.snapshot.kb.sources()}
     # An upload replacing an earlier one overwrites its file; if the new file cannot be
     # ingested, the store still cites the old one, so it is put back.
@@ -149,8 +158,9 @@ def upload(state: AppState, files: Sequence[str | Path]) -> IngestOutcome:
         else:
             path.unlink(missing_ok=True)
     kept = [p for p in saved if p.name in stored or p in previous]
-    notes = [f"- {name}: replaces the source of the same name" for name in replaced
-             if name in stored]
+    notes = [
+        f"- {name}: replaces the source of the same name" for name in replaced if name in stored
+    ]
     message = "\n".join([outcome.message, *lines, *notes])
     return IngestOutcome(message, outcome.ok, kept)
 
@@ -189,8 +199,9 @@ def ingest_paths(state: AppState, paths: Sequence[Path]) -> IngestOutcome:
             return IngestOutcome(f"**Ingest failed:** {exc}")
         lines = [f"- {r.line()}" for r in result.reports] + [f"- {p}" for p in result.problems]
         if not result.ok:
-            return IngestOutcome("**Nothing could be ingested; the store is unchanged.**\n"
-                                 + "\n".join(lines))
+            return IngestOutcome(
+                "**Nothing could be ingested; the store is unchanged.**\n" + "\n".join(lines)
+            )
         snapshot = state.reload()
     finally:
         state.ingest_lock.release()

@@ -132,9 +132,7 @@ def build(state: AppState) -> None:
 
     events = [
         box.submit(on_submit, [box, chatbot, turns], outputs, api_name="ask"),
-        chatbot.option_select(
-            on_option, [chatbot, turns], outputs, api_visibility="undocumented"
-        ),
+        chatbot.option_select(on_option, [chatbot, turns], outputs, api_visibility="undocumented"),
         chatbot.example_select(
             on_example, [chatbot, turns], outputs, api_visibility="undocumented"
         ),
@@ -142,6 +140,4 @@ def build(state: AppState) -> None:
     for event in events:
         event.then(None, None, None, js=SCROLL_JS, api_visibility="private")
     chatbot.select(on_select, [turns], [sources], api_visibility="undocumented")
-    clear.click(
-        lambda: ([], [], SOURCES_EMPTY, ""), None, outputs, api_visibility="undocumented"
-    )
+    clear.click(lambda: ([], [], SOURCES_EMPTY, ""), None, outputs, api_visibility="undocumented")

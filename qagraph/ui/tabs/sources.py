@@ -8,6 +8,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from qagraph.ingest.readers import SUPPORTED_TYPES
 from qagraph.ui.handlers import sources
 from qagraph.ui.state import AppState
 from qagraph.ui.tabs import Refresh
@@ -15,9 +16,7 @@ from qagraph.ui.tabs import Refresh
 logger = logging.getLogger(__name__)
 
 
-def build(
-    state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] = ()
-) -> Refresh:
+def build(state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] = ()) -> Refresh:
     """Lay out the Sources tab inside the current Blocks context and wire its events.
 
     Args:
@@ -36,7 +35,7 @@ def build(
     with gr.Row(equal_height=False):
         files = gr.File(
             elem_id="upload",
-            label=f"Add documents: .txt, .md or .html, up to {sources.MAX_UPLOAD_LABEL} each",
+            label=f"Add documents ({SUPPORTED_TYPES}), up to {sources.MAX_UPLOAD_LABEL} each",
             file_count="multiple",
             file_types=list(sources.ALLOWED_SUFFIXES),
             scale=3,
@@ -86,4 +85,3 @@ def build(
                 show_progress="hidden",
             )
     return Refresh(refresh, [summary, table])
-
