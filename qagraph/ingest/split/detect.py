@@ -67,6 +67,33 @@ class _Open:
 _SKIPPED = (Kind.BLANK, Kind.HTML, Kind.NAV)
 
 
+def _markup_only(ln: Line) -> bool:
+    return ln.kind in _SKIPPED and (ln.kind is not Kind.HTML or not ln.title)
+
+
+_DETAILS = re.compile(r"<(/?)details\b", re.I)
+
+
+def fold_ends(lines: list[Line]) -> dict[int, int]:
+    """For each `<summary>` line of a `<details>` fold, the line that closes the fold."""
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    summaries: dict[int, int] = {}  # fold opening line -> its summary line
+    for ln in lines:
+        if ln.kind in (Kind.CODE, Kind.FENCE):
+            continue
+        for m in _DETAILS.finditer(ln.raw):
+            if not m.group(1):
+                stack.append(ln.idx)
+            elif stack:
+                opening = stack.pop()
+                if opening in summaries:
+                    ends[summaries[opening]] = ln.idx
+        if ln.kind in (Kind.SUMMARY, Kind.ANSWER, Kind.NAV) and stack:
+            summaries.setdefault(stack[-1], ln.idx)
+    return ends
+
+
 def split_lines(
     lines: list[str], config: SplitterConfig | None = None, *, facts: LineFacts | None = None
 ) -> list[Block]:
@@ -90,6 +117,7 @@ class _Splitter:
         self.section: str | None = None
         self.section_level: int | None = None
         self.open: _Open | None = None
+        self.folds = fold_ends(lines)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -323,10 +351,15 @@ class _Splitter:
 
     def run(self) -> list[Block]:
         skip: set[int] = set()
+        fold_end = -1
         for ln in self.lines:
             if ln.idx in skip:
                 continue
-            action = self._decide(ln)
+            # Inside an open <details> fold everything is its answer: a numbered list of
+            # questions there is part of the answer, never a run of new questions.
+            action = "content" if ln.idx <= fold_end else self._decide(ln)
+            if ln.kind in (Kind.SUMMARY, Kind.ANSWER):
+                fold_end = max(fold_end, self.folds.get(ln.idx, -1))
             if action == "content":
                 if self.open is not None:
                     self.open.body.append(ln.idx)
@@ -356,7 +389,8 @@ class _Splitter:
         o, self.open = self.open, None
         if o is None:
             return
-        body = [i for i in o.body if self.lines[i].kind not in _SKIPPED]
+        # Markup-only HTML lines do not stretch the span; an HTML table's cells do count.
+        body = [i for i in o.body if not _markup_only(self.lines[i])]
         span = (body[0], body[-1]) if body else None
         kind = "topic" if o.kind == "topic" else "question"
         indent = 0

@@ -56,6 +56,9 @@ _ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$|<a\s+(name|id)=[^>]*>\s*</a>", re.I)
 LABEL_REPEATS = 3
 # "Why? [src]" once its link is unwrapped: a citation of where the question came from.
 _REFERENCE_AFTER_QUESTION = re.compile(r"\?\s*\[[^\]]{0,40}\]\s*$")
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# GitHub emoji shortcodes (":diamond_shape_with_a_dot_inside:") decorate titles.
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -93,6 +96,7 @@ def clean_title(text: str) -> str:
     reference after the question mark, closing '#'s and trailing emoji removed."""
     text = unicodedata.normalize("NFKC", text)
     text = _ANCHOR.sub("", text)
+    text = _SHORTCODE.sub("", _INLINE_TAG.sub("", text))
     text = LINK_RE.sub(r"\1", text)
     text = _REFERENCE_AFTER_QUESTION.sub("?", text)
     text = _CLOSING_HASHES.sub("", text)

@@ -79,6 +79,11 @@ def learn_shape(lines: list[Line], config: SplitterConfig) -> Shape:
     )
 
 
+# Share of a list announced as questions whose items must read as questions ("Describe
+# your homelab." is one too).
+LISTED_SHARE = 0.8
+
+
 def prev_nonblank(lines: list[Line], i: int) -> Line | None:
     """The closest non-blank line before index `i`, if any."""
     j = i - 1
@@ -160,15 +165,17 @@ def _question_lists(lines: list[Line], config: SplitterConfig) -> dict[int, list
             i += 1
         intro = prev_nonblank(lines, group[0])
         if len(group) >= 2 and intro is not None and _is_list_intro(intro):
-            if all(_bare_question(lines[j], config) for j in group):
+            asking = sum(_bare_question(lines[j], config) for j in group)
+            if asking >= LISTED_SHARE * len(group) and not any(
+                cues.is_link_only(lines[j].raw) for j in group
+            ):
                 found[intro.idx] = group
     return found
 
 
 def _bare_question(line: Line, config: SplitterConfig) -> bool:
     return (
-        cues.ends_with_question(line.title)
-        and not cues.is_link_only(line.raw)
+        cues.question_score(line.title) >= 0.5
         and len(line.title.split()) <= config.max_question_words
     )
 
