@@ -36,6 +36,7 @@ class Run:
     verdict: bool | None = None
     styles: list[tuple[str, str]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    tight: list[bool] = field(default_factory=list)
 
 
 def _style(line: Line) -> tuple[str, str]:
@@ -57,12 +58,13 @@ def numbered_runs(lines: list[Line]) -> tuple[list[Run], dict[int, int]]:
             continue
         n = int(ln.number or 0)
         style, score = _style(ln), cues.question_score(ln.title)
+        tight = _is_tight(lines, ln)
         open_runs = [r for r in range(len(runs)) if runs[r].numbers[-1] == n - 1]
         if not open_runs:
             runs.append(Run())
             target = len(runs) - 1
         else:
-            target = min(open_runs, key=lambda r: _distance(runs[r], r, style, score))
+            target = min(open_runs, key=lambda r: _distance(runs[r], r, style, score, tight))
             for later in runs[target + 1 :]:
                 later.nested = True  # an earlier run continues after it
         run = runs[target]
@@ -70,19 +72,35 @@ def numbered_runs(lines: list[Line]) -> tuple[list[Run], dict[int, int]]:
         run.numbers.append(n)
         run.styles.append(style)
         run.scores.append(score)
+        run.tight.append(tight)
         run_of[ln.idx] = target
     return runs, run_of
 
 
-def _distance(run: Run, position: int, style: tuple[str, str], score: float) -> tuple:
+def _is_tight(lines: list[Line], item: Line) -> bool:
+    """An item followed directly by the next item, with nothing of its own between."""
+    j = item.idx + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    return j < len(lines) and lines[j].kind is Kind.NUMBERED and lines[j].indent <= 1
+
+
+def _distance(
+    run: Run, position: int, style: tuple[str, str], score: float, tight: bool
+) -> tuple:
     """How unlike the run an item is; ties go to the most recent run.
 
     When two runs could both take the next number (a question list at 3 and the flush-left
     step list inside answer 3), the item belongs with the run it looks like: the same
-    marker style, and a question among questions rather than among statements. Only a
+    marker style, items with bodies among items with bodies rather than among items that
+    follow one another line by line, and a question among questions rather than among
+    statements. Only a
     clear difference counts: item titles vary, and most often the latest run is right.
     """
     same_style = sum(s == style for s in run.styles) / len(run.styles)
     question_share = sum(s >= 0.7 for s in run.scores) / len(run.scores)
     unlike_question = abs(question_share - (score >= 0.7)) > 0.5
-    return (same_style < 0.5, unlike_question, -position)
+    # A step list inside an answer is tight (item after item); questions hold answers.
+    tight_share = sum(run.tight) / len(run.tight)
+    unlike_tight = abs(tight_share - tight) > 0.5
+    return (same_style < 0.5, unlike_tight, unlike_question, -position)
