@@ -67,9 +67,20 @@ def render_answer(lines: list[str], *, plain_text: bool, indent: int = 0) -> str
         break
     if plain_text:
         kept = _restore_markdown(kept)
+    fences = [FENCE_RE.match(ln) for ln in kept]
+    opened = [m for m in fences if m]
+    if len(opened) % 2:  # a fence left open (closed by the end of its list item)
+        kept = [*_trim_blank_end(kept), opened[-1].group(1)]
     text = "\n".join(kept)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n")
+
+
+def _trim_blank_end(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
 
 
 def _dedent(lines: list[str], width: int) -> list[str]:

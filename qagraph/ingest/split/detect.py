@@ -54,6 +54,8 @@ class Block:
     line: int
     body: tuple[int, int] | None
     indent: int = 0
+    rule: str = ""
+    answer: str | None = None
 
 
 @dataclass
@@ -180,6 +182,8 @@ class _Splitter:
         """Would this line open a question (used for look-ahead from a title line)?"""
         if ln.kind in (Kind.QMARK, Kind.SUMMARY):
             return True
+        if ln.kind is Kind.TABLE:
+            return self.shape.table_rows.get(ln.idx) is not None
         if ln.kind is Kind.NUMBERED and ln.indent <= 1:
             run = self.runs[self.run_of[ln.idx]]
             if run.verdict is not None:
@@ -235,6 +239,8 @@ class _Splitter:
         kind = ln.kind
         if kind in (Kind.QMARK, Kind.SUMMARY):
             return "question"
+        if kind is Kind.TABLE and ln.idx in self.shape.table_rows:
+            return "row" if self.shape.table_rows[ln.idx] is not None else "close"
         if kind is Kind.HEADING:
             return self._decide_heading(ln)
         if kind is Kind.BOLD:
@@ -376,11 +382,29 @@ class _Splitter:
             elif action == "section":
                 self.section = ln.title.rstrip(":").strip() or self.section
                 self.section_level = ln.level if ln.kind is Kind.HEADING else None
+            elif action == "row":
+                question, answer = self.shape.table_rows[ln.idx]
+                rule = "row of a question/answer table"
+                self.blocks.append(
+                    Block(
+                        question,
+                        None,
+                        self.section,
+                        "question",
+                        ln.idx,
+                        (ln.idx, ln.idx),
+                        rule=rule,
+                        answer=answer,
+                    )
+                )
             elif action == "intro":
                 self.section = ln.title.rstrip(":").strip()
                 for j in self.shape.lists[ln.idx]:
                     item = self.lines[j]
-                    self.blocks.append(Block(item.title, None, self.section, "listed", j, None))
+                    rule = "item of a list announced as questions (no answer)"
+                    self.blocks.append(
+                        Block(item.title, None, self.section, "listed", j, None, rule=rule)
+                    )
                     skip.add(j)
         self._close()
         return self.blocks
@@ -397,5 +421,37 @@ class _Splitter:
         if o.line.kind in (Kind.NUMBERED, Kind.BULLET):
             marker = re.match(r"\s*\S+\s+", o.line.raw.expandtabs(4))
             indent = marker.end() if marker else 0
-        block = Block(o.line.title, o.line.number, self.section, kind, o.line.idx, span, indent)
+        block = Block(
+            o.line.title,
+            o.line.number,
+            self.section,
+            kind,
+            o.line.idx,
+            span,
+            indent,
+            rule=_rule(o),
+        )
         self.blocks.append(block)
+
+
+_RULES = {
+    Kind.QMARK: "'Q:' marker",
+    Kind.SUMMARY: "question in a <details> summary",
+    Kind.BOLD: "bold paragraph",
+    Kind.TERM: "definition-list term",
+    Kind.BULLET: "bullet item holding its answer",
+    Kind.TEXT: "question line",
+}
+
+
+def _rule(o: _Open) -> str:
+    """Which structure made this block, in words, for `qagraph inspect`."""
+    ln = o.line
+    if o.kind == "topic":
+        where = f"heading h{ln.level}" if ln.kind is Kind.HEADING else "title line"
+        return f"titled entry ({where}, no question mark)"
+    if ln.kind is Kind.HEADING:
+        return f"heading h{ln.level}" + (" (numbered)" if ln.number else "")
+    if ln.kind is Kind.NUMBERED:
+        return "numbered item" + (" in bold" if ln.raw.lstrip().startswith(("**", "__")) else "")
+    return _RULES.get(ln.kind, ln.kind.value)

@@ -41,7 +41,9 @@ def split_document(doc: Document, config: SplitterConfig | None = None) -> list[
 def _to_node(doc: Document, lines: list[str], block: Block, occurrence: int) -> QANode:
     answer = ""
     last = block.line
-    if block.body is not None:
+    if block.answer is not None:  # given inline, e.g. by a question/answer table row
+        answer = block.answer
+    elif block.body is not None:
         first, last = block.body
         answer = render_answer(
             lines[first : last + 1], plain_text=doc.format == "text", indent=block.indent

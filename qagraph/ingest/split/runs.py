@@ -85,9 +85,7 @@ def _is_tight(lines: list[Line], item: Line) -> bool:
     return j < len(lines) and lines[j].kind is Kind.NUMBERED and lines[j].indent <= 1
 
 
-def _distance(
-    run: Run, position: int, style: tuple[str, str], score: float, tight: bool
-) -> tuple:
+def _distance(run: Run, position: int, style: tuple[str, str], score: float, tight: bool) -> tuple:
     """How unlike the run an item is; ties go to the most recent run.
 
     When two runs could both take the next number (a question list at 3 and the flush-left

@@ -8,10 +8,11 @@ question in prose does not turn into a question node.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qagraph.ingest.split import cues
-from qagraph.ingest.split.lines import Kind, Line
+from qagraph.ingest.split.lines import Kind, Line, clean_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class Shape:
         bold_questions: Bold lines are mostly questions.
         term_questions: Definition-list terms are mostly questions (a FAQ, not a glossary).
         lists: For each line announcing a bullet list of bare questions, the items.
+        table_rows: The lines of tables whose first column asks the questions: each body
+            row's (question, answer), and None for the header and delimiter rows.
     """
 
     uses_blank: bool
@@ -61,6 +64,7 @@ class Shape:
     bold_questions: bool
     term_questions: bool
     lists: dict[int, list[int]]
+    table_rows: dict[int, tuple[str, str] | None]
 
 
 def learn_shape(lines: list[Line], config: SplitterConfig) -> Shape:
@@ -76,6 +80,7 @@ def learn_shape(lines: list[Line], config: SplitterConfig) -> Shape:
             [ln for ln in lines if ln.kind is Kind.TERM], config, minimum=1
         ),
         lists=_question_lists(lines, config),
+        table_rows=_question_tables(lines, config),
     )
 
 
@@ -185,3 +190,59 @@ def _is_list_intro(line: Line) -> bool:
     short = len(text.split()) <= 10 and line.kind in (Kind.TEXT, Kind.HEADING, Kind.BOLD)
     announces = "question" in text or "faq" in text
     return short and announces and "follow" not in text
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cells(row: str) -> list[str]:
+    text = row.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
+    return [c.strip() for c in _CELL_SPLIT.split(text)]
+
+
+def _question_tables(
+    lines: list[Line], config: SplitterConfig
+) -> dict[int, tuple[str, str] | None]:
+    """Tables whose first column mostly asks questions and whose other columns answer.
+
+    A table is a question table by its own rows: at least two body rows, two columns or
+    more, and most first cells read as questions.
+    """
+    found: dict[int, tuple[str, str] | None] = {}
+    i = 0
+    while i < len(lines):
+        if lines[i].kind is not Kind.TABLE:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind is Kind.TABLE:
+            j += 1
+        rows = lines[i:j]
+        i = j
+        if len(rows) < 4 or not _DELIMITER_ROW.match(rows[1].raw.strip()):
+            continue
+        header = _cells(rows[0].raw)
+        body = [(ln, _cells(ln.raw)) for ln in rows[2:]]
+        if len(header) < 2 or any(len(cells) < 2 for _, cells in body):
+            continue
+        asking = sum(cues.question_score(clean_title(cells[0])) >= 0.5 for _, cells in body)
+        if asking < max(2, config.min_question_share * len(body)):
+            continue
+        found[rows[0].idx] = found[rows[1].idx] = None
+        for ln, cells in body:
+            answer = _row_answer(header, cells[1:])
+            found[ln.idx] = (clean_title(cells[0]), answer)
+    return found
+
+
+def _row_answer(header: list[str], cells: list[str]) -> str:
+    if len(cells) == 1:
+        return cells[0].replace("<br>", "\n").strip()
+    # Several answer columns: each under its header's name.
+    names = header[1:] + [""] * len(cells)
+    return "\n\n".join(
+        f"**{name}**: {cell}" if name else cell for name, cell in zip(names, cells) if cell
+    )
