@@ -17,6 +17,7 @@ from qagraph.cli import (
     eval_cmd,
     graph_cmd,
     ingest_cmd,
+    inspect_cmd,
     nodes_cmd,
     serve_cmd,
 )
@@ -24,6 +25,7 @@ from qagraph.errors import QagraphError
 
 COMMANDS = (
     ingest_cmd,
+    inspect_cmd,
     nodes_cmd,
     ask_cmd,
     concepts_cmd,

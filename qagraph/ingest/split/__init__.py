@@ -10,7 +10,15 @@ questions. Plain text, which has no markup to parse, keeps the line-based path.
 from __future__ import annotations
 
 from qagraph.ingest.split.detect import Block, split_lines
-from qagraph.ingest.split.nodes import split_document
+from qagraph.ingest.split.nodes import Skipped, SplitReport, inspect_document, split_document
 from qagraph.ingest.split.shape import SplitterConfig
 
-__all__ = ["Block", "SplitterConfig", "split_document", "split_lines"]
+__all__ = [
+    "Block",
+    "Skipped",
+    "SplitReport",
+    "SplitterConfig",
+    "inspect_document",
+    "split_document",
+    "split_lines",
+]

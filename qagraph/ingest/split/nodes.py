@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from qagraph.ingest.readers import Document
 from qagraph.ingest.split.answers import is_answered, render_answer
@@ -13,7 +14,34 @@ from qagraph.kb.records import QANode, make_node_id, normalize_question
 logger = logging.getLogger(__name__)
 
 
+class Skipped(NamedTuple):
+    """Lines left out of every node, and why (1-based lines of the original file)."""
+
+    line_start: int
+    line_end: int
+    reason: str
+
+
+class SplitReport(NamedTuple):
+    """How a document split: its nodes, the rule behind each, and what was skipped.
+
+    Attributes:
+        nodes: The nodes in document order.
+        rules: For each node, the structure that made it ("heading h3", ...).
+        skipped: Navigation left out (tables of contents, links back to the top, badges).
+    """
+
+    nodes: list[QANode]
+    rules: list[str]
+    skipped: list[Skipped]
+
+
 def split_document(doc: Document, config: SplitterConfig | None = None) -> list[QANode]:
+    """Split one document into nodes; see `inspect_document` for the arguments."""
+    return inspect_document(doc, config).nodes
+
+
+def inspect_document(doc: Document, config: SplitterConfig | None = None) -> SplitReport:
     """Split one document into nodes, with lines counted in the original file.
 
     Args:
@@ -21,21 +49,38 @@ def split_document(doc: Document, config: SplitterConfig | None = None) -> list[
         config: Splitter settings; the defaults suit most documents.
 
     Returns:
-        The nodes in document order. Ids depend only on the source name, the question text
-        and how many times the same question came before it in the document.
+        The nodes in document order (ids depend only on the source name, the question text
+        and how many times the same question came before it in the document), the rule
+        that made each, and the navigation that was skipped.
     """
     lines = doc.lines
     seen: dict[str, int] = {}
     nodes: list[QANode] = []
+    rules: list[str] = []
     # Markdown, and what readers turn into markdown, is parsed; plain text has no markup.
     facts = line_facts(lines) if doc.format != "text" else None
     for block in split_lines(lines, config, facts=facts):
+        if not block.question.strip():
+            continue  # a heading that is only an anchor or markup asks nothing
         key = normalize_question(block.question)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         nodes.append(_to_node(doc, lines, block, occurrence))
+        rules.append(block.rule)
     logger.debug("%s: %d nodes", doc.name, len(nodes))
-    return nodes
+    skipped = _skipped(doc, facts.navigation) if facts is not None else []
+    return SplitReport(nodes, rules, skipped)
+
+
+def _skipped(doc: Document, navigation: dict[int, str]) -> list[Skipped]:
+    out: list[Skipped] = []
+    for idx in sorted(navigation):
+        line, reason = doc.line_map[idx], navigation[idx]
+        if out and out[-1].reason == reason and line - out[-1].line_end <= 2:
+            out[-1] = out[-1]._replace(line_end=line)
+        else:
+            out.append(Skipped(line, line, reason))
+    return out
 
 
 def _to_node(doc: Document, lines: list[str], block: Block, occurrence: int) -> QANode:
