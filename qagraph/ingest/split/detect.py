@@ -106,11 +106,15 @@ def split_lines(
         config: Splitter settings.
         facts: What the parse tree says about the lines (markdown), or None (plain text).
     """
-    return _Splitter(classify_lines(lines, facts), config or SplitterConfig()).run()
+    entries = facts.entries if facts is not None else frozenset()
+    return _Splitter(classify_lines(lines, facts), config or SplitterConfig(), entries).run()
 
 
 class _Splitter:
-    def __init__(self, lines: list[Line], config: SplitterConfig) -> None:
+    def __init__(
+        self, lines: list[Line], config: SplitterConfig, entries: frozenset[int] = frozenset()
+    ) -> None:
+        self.entries = entries
         self.lines = lines
         self.config = config
         self.shape = learn_shape(lines, config)
@@ -273,6 +277,8 @@ class _Splitter:
 
     def _decide_heading(self, ln: Line) -> str:
         score = cues.question_score(ln.title)
+        if ln.idx in self.entries and score < 0.5 and self._titled_entry(ln):
+            return "topic"  # the table of contents lists it among the entries
         if self.shape.q_levels:
             top = min(self.shape.q_levels)
             if ln.level in self.shape.q_levels and (score >= 0.5 or ln.number is not None):

@@ -180,3 +180,35 @@ def _mark_nav_folds(blocks: list[TreeBlock], found: dict[int, str]) -> None:
 
 def _is_markup_only(text: str) -> bool:
     return not _WORD.search(_TAG.sub(" ", text))
+
+
+def toc_targets(blocks: list[TreeBlock]) -> set[str]:
+    """Anchors (without '#') that the top-level items of a table of contents link to.
+
+    Only top-level items: the nested ones of a table of contents point at sub-headings
+    inside answers, which are no entries of their own.
+    """
+    targets: set[str] = set()
+
+    def visit(block: TreeBlock) -> None:
+        if block.kind == "list" and _is_nav_list(block):
+            for item in block.children:  # not into the nested lists
+                lead = _item_lead(item)
+                for tok in lead.inline if lead is not None else ():
+                    href = tok.attrGet("href") if tok.type == "link_open" else None
+                    if _is_anchor(href):
+                        targets.add(str(href)[1:].casefold())
+            return
+        for child in block.children:
+            visit(child)
+
+    for block in blocks:
+        visit(block)
+    return targets
+
+
+def heading_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to '-'."""
+    text = re.sub(r"<[^>]+>", "", text).strip().casefold()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
