@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qagraph.retrieval.bench import format_table, run_bench
+    from qagraph.eval.bench import format_table, run_bench
 
     report = run_bench(
         model=model_name(args),

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qagraph.encoders import EncoderConfig
-from qagraph.kb import Store, default_store_path
+from qagraph.ingest.ensure import ensure_store
+from qagraph.kb import default_store_path
 
 if TYPE_CHECKING:
     from qagraph.retrieval import Retriever
@@ -95,23 +96,6 @@ def encoder_config(args: argparse.Namespace) -> EncoderConfig:
     """The encoder configuration the command line asks for."""
     name = model_name(args)
     return EncoderConfig(model=name) if name else EncoderConfig()
-
-
-def ensure_store(path: Path, *, encoder: EncoderConfig | None = None) -> None:
-    """Build the store at `path` from the bundled corpus when there is none yet.
-
-    Progress goes to stderr, so a command's --json output stays one document.
-    """
-    store = Store(path)
-    if store.exists:
-        return
-    store.check_path()
-    from qagraph.ingest.pipeline import IngestConfig, ingest
-
-    print(f"qagraph: no store at {path}; building it from the bundled corpus", file=sys.stderr)
-    config = IngestConfig(encoder=encoder or EncoderConfig(), progress=sys.stderr.isatty())
-    result = ingest(None, store=path, config=config)
-    print(f"qagraph: stored {result.nodes} nodes in {result.store}", file=sys.stderr)
 
 
 def prepared_store(args: argparse.Namespace) -> Path:

@@ -8,9 +8,9 @@ from typing import Any
 
 from qagraph.cli.common import add_options, ensure_store, print_json, store_path
 from qagraph.errors import QagraphError
+from qagraph.eval.graph_stats import graph_stats, load_lookups
 from qagraph.kb import Store
 from qagraph.kb.graph import ConceptGraph
-from qagraph.kb.graph_stats import graph_stats, load_lookups
 
 _RELATED_SHOWN = 10
 

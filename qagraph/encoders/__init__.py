@@ -15,9 +15,9 @@ from qagraph.encoders.base import (
     Encoder,
     EncoderConfig,
     EncoderError,
-    load_encoder,
 )
 from qagraph.encoders.hashing import HashingEncoder
+from qagraph.encoders.registry import load_encoder, register_backend
 
 if TYPE_CHECKING:
     from qagraph.encoders.sentence import SentenceEncoder
@@ -32,6 +32,7 @@ __all__ = [
     "HashingEncoder",
     "SentenceEncoder",
     "load_encoder",
+    "register_backend",
 ]
 
 

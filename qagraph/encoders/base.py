@@ -150,29 +150,3 @@ def text_list(texts: Sequence[str]) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"text {row} is {type(text).__name__}, not str")
     return texts
-
-
-def load_encoder(config: EncoderConfig | None = None) -> Encoder:
-    """Builds the encoder a config asks for.
-
-    The real model is loaded once per process for a given (model, device, sha256): later
-    calls return an encoder sharing the same weights.
-
-    Args:
-        config: What to build; None means the packaged default on cpu.
-
-    Returns:
-        A `HashingEncoder` for model "hashing", otherwise a `SentenceEncoder`.
-
-    Raises:
-        EncoderError: The model is missing, fails its checksum or cannot be loaded.
-    """
-    config = config if config is not None else EncoderConfig()
-    if config.model == HASHING_MODEL:
-        from qagraph.encoders.hashing import HashingEncoder
-
-        return HashingEncoder(batch_size=config.batch_size)
-    # Imported here so that `import qagraph.encoders` never pulls in torch.
-    from qagraph.encoders.sentence import load_sentence_encoder
-
-    return load_sentence_encoder(config)

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from qagraph.eval.metrics import ALL_METRICS, RANKING_METRICS, MetricValue
+from qagraph.eval.results import CONFIDENCE, EvalReport, report_json
 
-if TYPE_CHECKING:
-    from qagraph.eval.runner import EvalReport, Failure, RankedNode
+__all__ = ["format_text", "report_json"]
 
-CONFIDENCE = 0.95
 LABELS = {
     "hit@1": "Hit@1",
     "mrr@10": "MRR@10",
@@ -31,85 +29,6 @@ LABELS = {
     "oos_accuracy": "OOS acc",
     "false_abstain": "False abstain",
 }
-
-
-def _metric_json(value: MetricValue | None) -> dict[str, float | int] | None:
-    return None if value is None else value.to_json()
-
-
-def _node_json(node: RankedNode) -> dict[str, Any]:
-    return {"id": node.id, "source": node.source, "question": node.question, "score": node.score}
-
-
-def report_json(report: EvalReport) -> dict[str, Any]:
-    """The `qagraph eval --json` document."""
-    cfg = report.config
-    kinds = Counter(q.query.kind for q in report.queries)
-    inside = sum(q.query.in_scope for q in report.queries)
-    per_query = []
-    for rq in report.queries:
-        q = rq.query
-        results = {}
-        for name, var in report.variants.items():
-            score = var.scores[q.id]
-            results[name] = {
-                "abstained": score.abstained,
-                "hits": [_node_json(h) for h in var.hits[q.id]],
-                "metrics": {m: round(v, 4) for m, v in score.values.items()},
-            }
-        per_query.append(
-            {
-                "id": q.id,
-                "query": q.query,
-                "kind": q.kind,
-                "split": q.split,
-                "in_scope": q.in_scope,
-                "expected": [
-                    {"id": i, "source": r.source, "question": r.question, "grade": r.grade}
-                    for i, r in zip(rq.node_ids, q.relevant)
-                ],
-                "results": results,
-            }
-        )
-    return {
-        "set": str(cfg.set_path) if cfg.set_path else "bundled",
-        "split": cfg.split,
-        "k": cfg.k,
-        "bootstrap": {"samples": cfg.bootstrap_samples, "seed": cfg.seed, "confidence": CONFIDENCE},
-        "variants": list(report.variants),
-        "counts": {
-            "queries": len(report.queries),
-            "in_scope": inside,
-            "out_of_scope": len(report.queries) - inside,
-            "by_kind": dict(kinds),
-        },
-        "metrics": {
-            name: {m: _metric_json(v) for m, v in var.metrics.items()}
-            for name, var in report.variants.items()
-        },
-        "by_kind": {
-            name: {
-                kind: {m: _metric_json(v) for m, v in values.items()}
-                for kind, values in var.by_kind.items()
-            }
-            for name, var in report.variants.items()
-        },
-        "per_query": per_query,
-        "failures": {
-            name: [_failure_json(f) for f in var.failures] for name, var in report.variants.items()
-        },
-    }
-
-
-def _failure_json(failure: Failure) -> dict[str, Any]:
-    return {
-        "id": failure.query_id,
-        "query": failure.query,
-        "kind": failure.kind,
-        "reason": failure.reason,
-        "expected": list(failure.expected),
-        "got": [_node_json(h) for h in failure.got],
-    }
 
 
 def _cell(value: MetricValue | None, *, ci: bool) -> str:

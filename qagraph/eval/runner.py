@@ -8,27 +8,41 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from qagraph.errors import QagraphError
 from qagraph.eval.dataset import ResolvedQuery, ordered_kinds
 from qagraph.eval.metrics import (
     HIT_AT_1,
     RANKING_METRICS,
-    MetricValue,
     QueryScore,
     aggregate,
     aggregate_by_kind,
     ranking_metrics,
 )
-from qagraph.eval.report import report_json
+from qagraph.eval.results import (
+    SPLIT_CHOICES,
+    VARIANTS,
+    EvalConfig,
+    EvalReport,
+    Failure,
+    RankedNode,
+    VariantReport,
+)
+
+__all__ = [
+    "SPLIT_CHOICES",
+    "VARIANTS",
+    "EvalConfig",
+    "EvalReport",
+    "Failure",
+    "RankedNode",
+    "VariantReport",
+    "run_eval",
+]
 
 logger = logging.getLogger(__name__)
 
-VARIANTS = ("lexical", "dense", "hybrid", "hybrid+graph")
-SPLIT_CHOICES = ("dev", "test", "all")
 FAILURE_TOP = 3
 
 #: progress(done, total, message): called after each search.
@@ -39,92 +53,6 @@ class Searcher(Protocol):
     """What the runner needs of a retriever."""
 
     def search(self, query: str, *, k: int = 10, variant: str = "hybrid") -> Any: ...
-
-
-@dataclass(frozen=True, slots=True)
-class EvalConfig:
-    """Settings of one evaluation run.
-
-    Attributes:
-        set_path: The set file; None for the one shipped with the package.
-        split: "dev", "test" or "all".
-        variants: Retrieval variants to compare, in display order.
-        k: Hits requested per query (the metrics look at most 10 deep).
-        bootstrap_samples: Resamples for the confidence intervals.
-        seed: Seed of the bootstrap.
-    """
-
-    set_path: Path | None = None
-    split: str = "test"
-    variants: tuple[str, ...] = VARIANTS
-    k: int = 10
-    bootstrap_samples: int = 1000
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.split not in SPLIT_CHOICES:
-            raise QagraphError(f"split must be one of dev, test, all, not {self.split!r}")
-        variants = tuple(dict.fromkeys(self.variants))
-        unknown = [v for v in variants if v not in VARIANTS]
-        if not variants or unknown:
-            raise QagraphError(
-                f"unknown retrieval variant(s) {', '.join(map(repr, unknown)) or '(none given)'}; "
-                f"choose from {', '.join(VARIANTS)}"
-            )
-        object.__setattr__(self, "variants", variants)
-        if isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1:
-            raise QagraphError(f"k must be a positive integer, not {self.k!r}")
-        if self.bootstrap_samples < 1:
-            raise QagraphError("bootstrap samples must be at least 1")
-        if self.set_path is not None:
-            object.__setattr__(self, "set_path", Path(self.set_path))
-
-
-class RankedNode(NamedTuple):
-    """One hit as the report keeps it."""
-
-    id: str
-    source: str
-    question: str
-    score: float
-
-    def label(self) -> str:
-        return f"{self.source}: {self.question} ({self.score:.3f})"
-
-
-class Failure(NamedTuple):
-    """A query the variant got wrong: top hit not an answer, or out of scope not refused."""
-
-    query_id: str
-    query: str
-    kind: str
-    reason: str
-    expected: tuple[str, ...]
-    got: tuple[RankedNode, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class VariantReport:
-    """Metrics and per-query outcomes of one retrieval variant."""
-
-    name: str
-    metrics: dict[str, MetricValue | None]
-    by_kind: dict[str, dict[str, MetricValue | None]]
-    scores: dict[str, QueryScore]
-    hits: dict[str, tuple[RankedNode, ...]]
-    failures: tuple[Failure, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EvalReport:
-    """Everything one run measured; `to_json` gives the `qagraph eval --json` document."""
-
-    config: EvalConfig
-    queries: tuple[ResolvedQuery, ...]
-    variants: dict[str, VariantReport] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return report_json(self)
 
 
 def run_eval(

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from qagraph.encoders import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, EncoderConfig, load_encoder
 from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
 from qagraph.errors import QagraphError
+from qagraph.index.dense import IndexConfig, build_retrieval_index
 from qagraph.ingest.contradictions import (
     ContradictionConfig,
     contradiction_edges,
@@ -30,7 +31,6 @@ from qagraph.ingest.split import SplitterConfig, split_document
 from qagraph.kb import Store
 from qagraph.kb.manifest import CACHE_DIR
 from qagraph.kb.records import Edge, QANode, SourceDoc
-from qagraph.retrieval.dense import IndexConfig, build_retrieval_index
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ Importing this package does not load torch; the model loads when a retriever is 
 
 from __future__ import annotations
 
+from qagraph.index.dense import IndexConfig, build_retrieval_index
+from qagraph.index.units import Unit, UnitConfig
 from qagraph.retrieval.abstain import Abstainer, Decision
 from qagraph.retrieval.answer import Answer, citation
-from qagraph.retrieval.dense import IndexConfig, build_retrieval_index
 from qagraph.retrieval.fusion import VARIANTS, FusionWeights, RetrievalConfig, check_variant
 from qagraph.retrieval.searcher import Hit, Retriever, SearchResult
-from qagraph.retrieval.units import Unit, UnitConfig
 
 __all__ = [
     "VARIANTS",

@@ -2,7 +2,7 @@
 
 A raw top-1 cosine is an overconfident gate: an off-topic query always has *some* nearest
 question. Several query-level features go into a logistic model fitted on the dev split of
-the evaluation set (`qagraph.retrieval.tune`), stored per model in `qagraph/data/abstain.json`.
+the evaluation set (`qagraph.eval.tune`), stored per model in `qagraph/data/abstain.json`.
 Without fitted parameters for the model in use (e.g. the hashing test encoder) a fixed,
 conservative rule applies instead.
 """

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from qagraph.encoders.base import Encoder, EncoderConfig, load_encoder
+from qagraph.encoders.base import Encoder, EncoderConfig
+from qagraph.encoders.registry import load_encoder
+from qagraph.index.dense import DenseIndex, IndexConfig, NodeSims
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.store import Store
 from qagraph.retrieval.abstain import Abstainer, Decision
 from qagraph.retrieval.answer import Answer, GraphView, assemble_answer
 from qagraph.retrieval.concept_match import ConceptMatcher
-from qagraph.retrieval.dense import DenseIndex, IndexConfig, NodeSims
 from qagraph.retrieval.fusion import (
     FusionWeights,
     RetrievalConfig,

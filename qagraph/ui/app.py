@@ -15,9 +15,9 @@ from typing import Any
 
 import gradio as gr
 
-from qagraph.ui.handlers.contradictions import flags
 from qagraph.ui.handlers.sources import MAX_UPLOAD_BYTES
-from qagraph.ui.state import AppState, Snapshot
+from qagraph.ui.header import header_md
+from qagraph.ui.state import AppState
 from qagraph.ui.tabs import Refresh
 from qagraph.ui.tabs import chat as chat_tab
 from qagraph.ui.tabs import concepts as concepts_tab
@@ -36,29 +36,6 @@ THEME = gr.themes.Soft(
     font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
-
-
-def header_md(snapshot: Snapshot) -> str:
-    """The title line with the knowledge base's counts."""
-    kb = snapshot.kb
-    n_flags = len(flags(snapshot))
-    counts = " · ".join(
-        [
-            _count(len(kb.nodes()), "question"),
-            _count(len(kb.sources()), "source"),
-            _count(len(snapshot.concepts), "concept"),
-            _count(n_flags, "contradiction") + " flagged",
-        ]
-    )
-    warn = f" · ⚠ {snapshot.retrieval_error}" if snapshot.retrieval_error else ""
-    return (
-        f"# qagraph <span class='tagline'>your Q&A notes, quoted and cited to the line</span>\n"
-        f"<span class='counts'>{counts}{warn}</span>"
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def build_app(state: AppState) -> gr.Blocks:

@@ -92,7 +92,7 @@ class AppState:
             encoder: A ready query encoder (tests pass the hashing fake).
             encoder_config: The model to build a missing store with.
         """
-        from qagraph.cli.common import ensure_store
+        from qagraph.ingest.ensure import ensure_store
 
         ensure_store(Path(store), encoder=encoder_config)
         return cls(store, encoder=encoder)

@@ -25,7 +25,7 @@ from qagraph.ingest.concepts.fallback import cover_bare_nodes
 from qagraph.ingest.concepts.glossary import load_glossary
 from qagraph.ingest.concepts.groups import Groups, build_groups, merge_into
 from qagraph.ingest.concepts.mentions import NodeMention, find_mentions, resolve_ambiguous
-from qagraph.ingest.concepts.records import build_records
+from qagraph.ingest.concepts.records import Mention, build_records
 from qagraph.ingest.concepts.select import (
     Thresholds,
     corpus_generic,
@@ -76,24 +76,6 @@ class ConceptConfig:
     synonym_similarity: float = 0.92
     cover_all_nodes: bool = True
     max_words: int = 4
-
-
-class Mention(NamedTuple):
-    """A node mentioning a concept.
-
-    Attributes:
-        node: Node id.
-        concept: Concept name.
-        weight: 1.0 when the question names it, less for answer-only mentions.
-        in_question: The question names it.
-        count: Occurrences in the node.
-    """
-
-    node: str
-    concept: str
-    weight: float
-    in_question: bool
-    count: int
 
 
 class ConceptResult(NamedTuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from qagraph.ingest.concepts.glossary import Glossary
 from qagraph.ingest.concepts.groups import Groups
@@ -18,10 +18,25 @@ from qagraph.ingest.concepts.select import group_name
 from qagraph.kb.records import Concept, QANode
 from qagraph.kb.terms import term_key
 
-if TYPE_CHECKING:
-    from qagraph.ingest.concepts.extract import Mention
-
 logger = logging.getLogger(__name__)
+
+
+class Mention(NamedTuple):
+    """A node mentioning a concept.
+
+    Attributes:
+        node: Node id.
+        concept: Concept name.
+        weight: 1.0 when the question names it, less for answer-only mentions.
+        in_question: The question names it.
+        count: Occurrences in the node.
+    """
+
+    node: str
+    concept: str
+    weight: float
+    in_question: bool
+    count: int
 
 
 def mention_weight(mention: NodeMention) -> float:
@@ -47,8 +62,6 @@ def build_records(
         glossary: The glossary in use.
         names: Ids of the groups that are proper names (origin "name").
     """
-    from qagraph.ingest.concepts.extract import Mention
-
     present = sorted({gid for found in resolved for gid in found})
     name_of = {gid: group_name(groups.by_id[gid]) for gid in present}
     gid_of_name: dict[str, str] = {}

@@ -17,7 +17,7 @@ from qagraph.errors import QagraphError
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("text", "markdown", "html", "rst")
+FORMATS = ("text", "markdown", "html", "rst", "notebook", "docx", "pdf")
 
 
 class ReadError(QagraphError):
@@ -39,7 +39,9 @@ class Document:
         sha256: Hex digest of the raw bytes, used to skip unchanged files on re-ingest.
         n_lines: Number of lines in the original file.
         warnings: Human-readable problems met while reading (e.g. a fallback encoding).
-        format: "text", "markdown", "html" or "rst".
+        format: One of `FORMATS`: "text", "markdown", "html", "rst", "notebook", "docx"
+            or "pdf".
+        pages: For a PDF, the 1-based page of each line of `text`; empty for other formats.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Document:
     n_lines: int
     warnings: tuple[str, ...] = ()
     format: str = "text"
+    pages: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # A line map that drifts from the text would make every later citation wrong, so
@@ -64,6 +67,8 @@ class Document:
             raise ValueError(f"{self.name}: unknown format {self.format!r}")
         if self.line_map and (self.line_map[0] < 1 or self.line_map[-1] > self.n_lines):
             raise ValueError(f"{self.name}: line_map outside 1..{self.n_lines}")
+        if self.pages and len(self.pages) != n_text:
+            raise ValueError(f"{self.name}: pages has {len(self.pages)} entries for {n_text} lines")
 
     @property
     def lines(self) -> list[str]:
@@ -73,6 +78,18 @@ class Document:
     def original_line(self, index: int) -> int:
         """The 1-based line in the original file of `lines[index]` (0-based)."""
         return self.line_map[index]
+
+    def page_line(self, index: int) -> tuple[int, int] | None:
+        """(page, 1-based line on that page) of `lines[index]`, or None without pages.
+
+        For a PDF, `line_map` counts lines across the whole extracted text; the line on
+        the page is that count less the count of the page's first line, plus one.
+        """
+        if not self.pages:
+            return None
+        page = self.pages[index]
+        first = next(i for i, p in enumerate(self.pages) if p == page)
+        return page, self.line_map[index] - self.line_map[first] + 1
 
 
 class Reader(ABC):

@@ -10,6 +10,7 @@ import gradio as gr
 
 from qagraph.ingest.readers import SUPPORTED_TYPES
 from qagraph.ui.handlers import sources
+from qagraph.ui.header import header_md
 from qagraph.ui.state import AppState
 from qagraph.ui.tabs import Refresh
 
@@ -54,8 +55,6 @@ def build(state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] 
         return sources.summary_md(snapshot), sources.table(snapshot, state.uploads_dir)
 
     def after(outcome: sources.IngestOutcome) -> tuple:
-        from qagraph.ui.app import header_md
-
         logger.info("ingest from the app: ok=%s, saved %s", outcome.ok, outcome.saved)
         return (outcome.message, None, *refresh(), header_md(state.snapshot))
 

@@ -74,10 +74,10 @@ def run_bench(
     Returns:
         A JSON-serialisable report; `format_table` renders it.
     """
+    from qagraph.index.vectors import FaissIndex, VectorIndexConfig
     from qagraph.ingest.pipeline import IngestConfig, ingest
     from qagraph.retrieval.lexical import LexicalIndex
     from qagraph.retrieval.searcher import Retriever
-    from qagraph.retrieval.vectors import FaissIndex, VectorIndexConfig
 
     config = EncoderConfig(model=model) if model else EncoderConfig()
     report: dict[str, Any] = {"model": config.model}

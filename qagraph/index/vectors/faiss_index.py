@@ -9,7 +9,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from qagraph.retrieval.vectors.base import VectorHits, VectorIndex, VectorIndexConfig
+from qagraph.index.vectors.base import VectorHits, VectorIndex, VectorIndexConfig
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Never on the test split: the numbers reported by `qagraph eval` on test stay honest.
 
-    python -m qagraph.retrieval.tune [--store DIR] [--write]
+    python -m qagraph.eval.tune [--store DIR] [--write]
 
 measures every dev query once, grid-searches the fusion weights (fusion is cheap once the
 signals are measured), fits the logistic abstention model and, with --write, stores it in
@@ -125,12 +125,12 @@ def fit_abstention(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qagraph.retrieval.tune", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m qagraph.eval.tune", description=__doc__)
     parser.add_argument("--store", type=Path, default=None, help="store folder")
     parser.add_argument("--write", action="store_true", help="save the abstention model")
     parser.add_argument("--params", type=Path, default=None, help="abstain.json to write")
     args = parser.parse_args(argv)
-    from qagraph.cli.common import ensure_store
+    from qagraph.ingest.ensure import ensure_store
     from qagraph.kb import default_store_path
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

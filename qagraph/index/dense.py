@@ -19,12 +19,12 @@ import numpy as np
 from qagraph.encoders.base import Encoder, EncoderError
 from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
 from qagraph.errors import QagraphError
+from qagraph.index.units import Unit, UnitConfig, build_units
+from qagraph.index.vectors import FaissIndex, VectorIndexConfig
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.manifest import CACHE_DIR
 from qagraph.kb.records import QANode
 from qagraph.kb.store import StoreWriter
-from qagraph.retrieval.units import Unit, UnitConfig, build_units
-from qagraph.retrieval.vectors import FaissIndex, VectorIndexConfig
 
 logger = logging.getLogger(__name__)
 

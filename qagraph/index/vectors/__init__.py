@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qagraph.retrieval.vectors.base import INDEX_KINDS, VectorHits, VectorIndex, VectorIndexConfig
-from qagraph.retrieval.vectors.faiss_index import FaissIndex
+from qagraph.index.vectors.base import INDEX_KINDS, VectorHits, VectorIndex, VectorIndexConfig
+from qagraph.index.vectors.faiss_index import FaissIndex
 
 __all__ = ["INDEX_KINDS", "FaissIndex", "VectorHits", "VectorIndex", "VectorIndexConfig"]
