@@ -241,6 +241,8 @@ class _Splitter:
         if ln.idx in self.shape.lists and not self._list_is_nested(ln.idx):
             return "intro"
         kind = ln.kind
+        if kind is Kind.SUMMARY and self._label_of_open_question(ln):
+            return "content"
         if kind in (Kind.QMARK, Kind.SUMMARY):
             return "question"
         if kind is Kind.TABLE and ln.idx in self.shape.table_rows:
@@ -267,6 +269,17 @@ class _Splitter:
         if kind is Kind.TEXT:
             return self._decide_text(ln)
         return "content"
+
+    def _label_of_open_question(self, ln: Line) -> bool:
+        """A summary that folds the answer of the question just above it ("Réponse").
+
+        Labels in any wording are found by position: the fold comes right after an open
+        question, before any of its answer, and its summary does not ask anything.
+        """
+        o = self.open
+        if o is None or o.kind == "topic" or cues.question_score(ln.title) >= 0.5:
+            return False
+        return all(self.lines[i].kind in _SKIPPED for i in o.body)
 
     def _bullet_question(self, ln: Line) -> bool:
         """A top-level bullet that asks a question and holds its answer nested below it."""
