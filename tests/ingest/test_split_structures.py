@@ -381,3 +381,13 @@ def test_inspect_command(tmp_path: Path, capsys: pytest.CaptureFixture[str], as_
 def test_inspect_reports_a_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", "/nonexistent/file.md"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_html_citations_start_on_the_question_line(tmp_path: Path) -> None:
+    # BeautifulSoup folds the blank lines between tags to one newline: counting newlines
+    # through them put the question one line too low.
+    page = "<p>Why is the sky blue?</p>\n\n\n<p>Because of &quot;Rayleigh&quot; scattering.</p>\n"
+    nodes = split(tmp_path, "sky.html", page)
+    assert [(n.question, n.line_start, n.line_end) for n in nodes] == [
+        ("Why is the sky blue?", 1, 4)
+    ]

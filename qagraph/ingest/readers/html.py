@@ -9,6 +9,7 @@ marker before its content (past any bullet or quote prefix), and the markers are
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from pathlib import Path
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _NEWLINES_RE = re.compile(r"^(\n*)(.*?)(\n*)$", re.DOTALL)
+_WORD_RE = re.compile(r"\w+")
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _PREFIX_RE = re.compile(r"[ \t]*(?:(?:[-*+>:]|\d{1,9}[.)])(?:[ \t]+|$))*")
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -125,21 +127,35 @@ class _Converter(MarkdownConverter):
         return super().convert_th(el, text.replace("|", "\\|"), parent_tags)
 
 
-def _text_start_lines(soup: BeautifulSoup, end_line: int) -> dict[int, int]:
+def _text_start_lines(soup: BeautifulSoup, source: str) -> dict[int, int]:
     """Source line where each string of the tree starts, keyed by `id(string)`.
 
-    html.parser records lines for tags only. Walking the tree backwards, the line where a
-    string ends is known (the next tag's line, minus the newlines of strings in between),
-    and its start is that minus its own newlines.
+    html.parser records where tags start, not strings, and BeautifulSoup folds
+    whitespace-only strings to one newline, so lines cannot be counted through them.
+    Instead each string's first word is looked up in the source, after the tag before it
+    (past that tag's ">"), which entities in the string cannot disturb.
     """
+    line_starts = [0]
+    for m in re.finditer("\n", source):
+        line_starts.append(m.end())
     starts: dict[int, int] = {}
-    line = end_line
-    for el in reversed(list(soup.descendants)):
+    cursor = 0
+    for el in soup.descendants:
         if isinstance(el, Tag):
-            line = el.sourceline or line
-        else:
-            line -= el.count("\n")
-            starts[id(el)] = line
+            if el.sourceline is not None:
+                at = line_starts[min(el.sourceline, len(line_starts)) - 1] + (el.sourcepos or 0)
+                end = source.find(">", at)
+                cursor = max(cursor, end + 1 if end >= 0 else at)
+            continue
+        word = _WORD_RE.search(el)
+        if word is None:
+            continue
+        found = source.find(word.group(), cursor)
+        if found < 0:
+            continue
+        line = bisect.bisect_right(line_starts, found) - el.count("\n", 0, word.start())
+        starts[id(el)] = max(1, line)
+        cursor = found + len(word.group())
     return starts
 
 
@@ -156,9 +172,9 @@ def _stands_alone(tag: Tag) -> bool:
     return True
 
 
-def _prepare(soup: BeautifulSoup, end_line: int) -> None:
+def _prepare(soup: BeautifulSoup, source: str) -> None:
     """Drop page furniture, fence multi-line <code>, and mark every text line."""
-    starts = _text_start_lines(soup, end_line)  # before dropping: drops shift nothing then
+    starts = _text_start_lines(soup, source)  # before dropping: drops shift nothing then
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for code in soup.find_all("code"):
@@ -238,7 +254,7 @@ def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
     source = source.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
     n_lines = max(1, len(source.splitlines()))
     soup = BeautifulSoup(source, "html.parser")
-    _prepare(soup, source.count("\n") + 1)
+    _prepare(soup, source)
     root = soup.body or soup
     markdown = _Converter().convert_soup(root)
     # Entities can smuggle in \r or U+2028; non-breaking spaces would defeat plain-space
