@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from qagraph.eval.graph_stats import graph_stats, load_lookups
 from qagraph.ingest.graph import build_graph
 from qagraph.ingest.pipeline import bundled_corpus
 from qagraph.ingest.readers import iter_input_files, read_document
 from qagraph.ingest.split import split_document
 from qagraph.kb import KnowledgeBase
 from qagraph.kb.graph import ConceptGraph
-from qagraph.kb.graph_stats import graph_stats, load_lookups
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,10 @@ import networkx as nx
 import pytest
 
 from qagraph.encoders import EncoderConfig
+from qagraph.eval.graph_stats import Lookup, graph_stats
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.kb import Store
 from qagraph.kb.graph import ConceptGraph, ConceptNotFound
-from qagraph.kb.graph_stats import Lookup, graph_stats
 from qagraph.kb.records import concept_node_id
 
 DOC_A = """# ML notes

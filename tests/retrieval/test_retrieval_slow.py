@@ -59,7 +59,7 @@ def test_answer_cites_lines_and_other_sources(retriever: Retriever) -> None:
 
 
 def test_hybrid_beats_each_baseline_on_dev_queries(retriever: Retriever) -> None:
-    from qagraph.retrieval.tune import evaluate, load_dev
+    from qagraph.eval.tune import evaluate, load_dev
 
     queries = load_dev(retriever)
     measured = [retriever.signals(q.text) for q in queries]

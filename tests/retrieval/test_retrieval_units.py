@@ -7,8 +7,8 @@ import re
 import pytest
 
 from qagraph.encoders import HashingEncoder
+from qagraph.index.units import UnitConfig, build_units, node_units, split_text
 from qagraph.kb.records import QANode
-from qagraph.retrieval.units import UnitConfig, build_units, node_units, split_text
 
 
 def _node(answer: str, question: str = "What is gradient descent?", answered: bool = True):

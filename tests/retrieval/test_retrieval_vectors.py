@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from qagraph.encoders import EncoderConfig
+from qagraph.index.dense import INDEX_FILE, UNITS_FILE
+from qagraph.index.vectors import FaissIndex, VectorIndexConfig
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.kb import Store
 from qagraph.retrieval import IndexConfig, Retriever
-from qagraph.retrieval.dense import INDEX_FILE, UNITS_FILE
-from qagraph.retrieval.vectors import FaissIndex, VectorIndexConfig
 
 
 def _unit_rows(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from qagraph.encoders import Encoder, EncoderConfig
 from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
+from qagraph.index.dense import build_retrieval_index
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.kb import Edge, Store
 from qagraph.kb.manifest import CACHE_DIR
-from qagraph.retrieval.dense import build_retrieval_index
 
 #: The made-up contradiction: L1 called robust in one source, set against another's claim.
 CONTRA_A = ("000_bf0be15a9e8227b4.txt", "What is the use of regularization?")
