@@ -428,13 +428,34 @@ class _Splitter:
         self._close()
         return self.blocks
 
+    def _html_closed(self, lines: list[int], first: int, last: int) -> tuple[int, int]:
+        """Widen a span that starts or ends inside raw HTML (a table) to the tags around
+        it, so the answer does not begin with a dangling, indented `<th>`."""
+        at = lines.index(first)
+        if self.lines[first].kind is Kind.HTML:
+            while at > 0 and self.lines[lines[at - 1]].kind is Kind.HTML:
+                at -= 1
+            first = lines[at]
+        at = lines.index(last)
+        if self.lines[last].kind is Kind.HTML:
+            while at + 1 < len(lines) and self._table_tag(lines[at + 1]):
+                at += 1
+            last = lines[at]
+        return first, last
+
+    def _table_tag(self, i: int) -> bool:
+        ln = self.lines[i]
+        return (
+            ln.kind is Kind.HTML and re.match(r"\s*</?(table|tr|tbody|thead)\b", ln.raw) is not None
+        )
+
     def _close(self) -> None:
         o, self.open = self.open, None
         if o is None:
             return
         # Markup-only HTML lines do not stretch the span; an HTML table's cells do count.
         body = [i for i in o.body if not _markup_only(self.lines[i])]
-        span = (body[0], body[-1]) if body else None
+        span = self._html_closed(o.body, body[0], body[-1]) if body else None
         kind = "topic" if o.kind == "topic" else "question"
         indent = 0
         if o.line.kind in (Kind.NUMBERED, Kind.BULLET):

@@ -80,7 +80,7 @@ def _item_lead(item: TreeBlock) -> TreeBlock | None:
 
 def _is_nav_list(block: TreeBlock) -> bool:
     leads = [_item_lead(b) for b in block.walk() if b.kind == "item"]
-    if len(leads) < 2:
+    if not leads:
         return False
     hits = sum(lead is not None and _is_nav_line(lead.inline) for lead in leads)
     return hits >= NAV_SHARE * len(leads)
@@ -142,8 +142,8 @@ def navigation_lines(blocks: list[TreeBlock], lines: list[str]) -> dict[int, str
 
     for block in blocks:
         visit(block)
-    _mark_nav_headings(blocks, lines, found)
     _mark_nav_folds(blocks, found)
+    _mark_nav_headings(blocks, lines, found)
     return found
 
 
@@ -158,7 +158,11 @@ def _mark_nav_headings(blocks: list[TreeBlock], lines: list[str], found: dict[in
             if nxt.kind == "heading":
                 break
             section.append(nxt)
-        content = [b for b in section if not (b.kind == "html" and _is_markup_only(b.text))]
+        content = [
+            b
+            for b in section
+            if b.kind != "hr" and not (b.kind == "html" and _is_markup_only(b.text))
+        ]
         nav = [
             b for b in content if all(i in found for i in range(b.start, b.end) if lines[i].strip())
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import NamedTuple
 
 from qagraph.ingest.readers import Document
@@ -12,6 +13,8 @@ from qagraph.ingest.split.facts import line_facts
 from qagraph.kb.records import QANode, make_node_id, normalize_question
 
 logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w")
 
 
 class Skipped(NamedTuple):
@@ -60,8 +63,8 @@ def inspect_document(doc: Document, config: SplitterConfig | None = None) -> Spl
     # Markdown, and what readers turn into markdown, is parsed; plain text has no markup.
     facts = line_facts(lines) if doc.format != "text" else None
     for block in split_lines(lines, config, facts=facts):
-        if not block.question.strip():
-            continue  # a heading that is only an anchor or markup asks nothing
+        if not _WORD.search(block.question):
+            continue  # a heading that is only an anchor, markup or "?" asks nothing
         key = normalize_question(block.question)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
