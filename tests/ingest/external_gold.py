@@ -502,11 +502,8 @@ def score_document(gold: Sequence[GoldQuestion], nodes: Sequence[Any]) -> DocSco
 def split_file(path: Path) -> list[Any]:
     """Read `path` with the product's reader and split it (ReadError propagates)."""
     from qagraph.ingest.readers import read_document
+    from qagraph.ingest.split import split_document
 
-    try:
-        from qagraph.ingest.split import split_document
-    except ImportError:  # the splitter's former home
-        from qagraph.ingest.nodes import split_document  # type: ignore[no-redef]
     return split_document(read_document(path))
 
 

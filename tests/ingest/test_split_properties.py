@@ -24,11 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qagraph.ingest.readers import Document, read_document
-
-try:
-    from qagraph.ingest.split import split_document
-except ImportError:  # the splitter's former home
-    from qagraph.ingest.nodes import split_document  # type: ignore[no-redef]
+from qagraph.ingest.split import split_document
 
 _WORD = re.compile(r"[^\W_]+")
 
