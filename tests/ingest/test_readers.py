@@ -121,15 +121,15 @@ def test_unreadable_contents_raise_read_error(
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    path = write(tmp_path / "paper.pdf", b"%PDF-1.7")
+    path = write(tmp_path / "paper.odt", b"PK\x03\x04")
     with pytest.raises(ReadError) as info:
         read_document(path)
     assert str(info.value) == (
-        "paper.pdf: unsupported file type '.pdf' "
-        "(supported: .htm, .html, .markdown, .md, .mdx, .rest, .rst, .txt)"
+        "paper.odt: unsupported file type '.odt' (supported: .docx, .htm, .html, .ipynb, "
+        ".markdown, .md, .mdx, .pdf, .rest, .rst, .txt)"
     )
-    assert SUPPORTED_SUFFIXES == (
-        ".htm", ".html", ".markdown", ".md", ".mdx", ".rest", ".rst", ".txt"
+    assert " ".join(SUPPORTED_SUFFIXES) == (
+        ".docx .htm .html .ipynb .markdown .md .mdx .pdf .rest .rst .txt"
     )
 
 

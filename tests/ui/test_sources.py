@@ -82,8 +82,8 @@ def test_reingest_picks_up_only_changed_files(fresh_state, tmp_path) -> None:
 
 def test_nothing_to_add_is_explained(fresh_state, tmp_path) -> None:
     assert "Choose one or more" in sources.upload(fresh_state, []).message
-    bad = tmp_path / "x.pdf"
-    bad.write_bytes(b"%PDF")
+    bad = tmp_path / "x.odt"  # a type no reader takes
+    bad.write_bytes(b"PK\x03\x04")
     outcome = sources.upload(fresh_state, [bad])
     assert not outcome.ok and "Nothing was added" in outcome.message
 

@@ -1,4 +1,5 @@
-"""Document readers: turn text, markdown, HTML and reStructuredText files into `Document`s.
+"""Document readers: turn text, markdown, HTML, reStructuredText, Jupyter notebook, Word and
+PDF files into `Document`s.
 
 Typical use::
 
@@ -22,8 +23,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qagraph.ingest.readers.base import Document, Reader, ReadError
+from qagraph.ingest.readers.docx import DocxReader
 from qagraph.ingest.readers.html import HtmlReader, html_to_markdown
 from qagraph.ingest.readers.markdown import MarkdownReader
+from qagraph.ingest.readers.notebook import NotebookReader
+from qagraph.ingest.readers.pdf import PdfReader
 from qagraph.ingest.readers.rst import RstReader
 from qagraph.ingest.readers.text import TextReader, decode_bytes
 
@@ -33,10 +37,13 @@ __all__ = [
     "READERS",
     "SUPPORTED_SUFFIXES",
     "SUPPORTED_TYPES",
+    "DocxReader",
     "Document",
     "HtmlReader",
     "InputFile",
     "MarkdownReader",
+    "NotebookReader",
+    "PdfReader",
     "ReadError",
     "Reader",
     "RstReader",
@@ -49,7 +56,15 @@ __all__ = [
     "reader_for",
 ]
 
-READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), HtmlReader(), RstReader())
+READERS: tuple[Reader, ...] = (
+    TextReader(),
+    MarkdownReader(),
+    HtmlReader(),
+    RstReader(),
+    NotebookReader(),
+    DocxReader(),
+    PdfReader(),
+)
 _BY_SUFFIX: dict[str, Reader] = {suffix: r for r in READERS for suffix in r.suffixes}
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_BY_SUFFIX))
 # The one place that names the supported types for people (help, upload label, messages).

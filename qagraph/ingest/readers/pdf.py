@@ -1,14 +1,12 @@
 """PDF reader: the text layer of each page, cleaned of page furniture, as markdown.
 
-pypdf extracts each page's text in reading order. Lines that repeat at the top or bottom of
-most pages (running headers and footers, compared with their digits masked) and page
-number lines ("Page 3", "- 3 -") are dropped; a word hyphenated across a line end is
-joined. Headings are recovered where the PDF shows them: lines set larger than the body
-text, and bold (or, without font data, any) lines numbered hierarchically ("2.1. How ...?").
-Runs of lines set in a monospace font become code fences.
-
-`line_map` holds each output line's running number in the extracted text (across pages)
-and `pages` its page, so a citation can say "p. 3, lines 12-19" (`Document.page_line`).
+pypdf extracts each page's text in reading order. Running headers and footers (lines at
+the top or bottom of at least half the pages, digits masked) and page numbers are dropped,
+and a word hyphenated across a line end is joined. Headings are recovered where the PDF
+shows them: lines set larger than the body text, and bold (or, without font data, any)
+lines numbered hierarchically ("2.1. How ...?"). Monospace runs become code fences.
+`line_map` holds each line's running number in the extracted text (across pages) and `pages`
+its page, so a citation can say "p. 3, lines 12-19" (see `Document.page_line`).
 """
 
 from __future__ import annotations
@@ -42,7 +40,6 @@ _FIRST_WORD = re.compile(r"^([a-zà-ÿ]\S*)\s*(.*)$")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _MONO = re.compile(r"courier|mono|consol|menlo|code|typewriter|\bcmtt", re.IGNORECASE)
 _EDGE = 3  # lines at each end of a page where headers and footers are looked for
-_ENDS_SENTENCE = ("?", ".", "!", ":")
 
 
 @dataclass
@@ -59,13 +56,12 @@ class _Line:
 
 def _page_lines(page: object, page_no: int, first: int) -> list[_Line]:
     """The text lines of one page, with font size and weight where pypdf reports them."""
-    parts: list[tuple[str, float, bool, bool]] = []
+    parts: list[tuple[str, float, str]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
         scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]) or 1.0
-        parts.append((text, round(size * scale * 2) / 2, bool(_BOLD.search(name)),
-                      bool(_MONO.search(name))))
+        parts.append((text, round(size * scale * 2) / 2, name))
 
     text = normalize_newlines(page.extract_text(visitor_text=visit) or "")
     lines = [_Line(t, page_no, first + i) for i, t in enumerate(text.split("\n"))]
@@ -73,16 +69,16 @@ def _page_lines(page: object, page_no: int, first: int) -> list[_Line]:
         return lines  # the visitor's pieces do not add up to the text: no font data
     styles: list[Counter] = [Counter() for _ in lines]
     row = 0
-    for piece, size, bold, mono in parts:
+    for piece, size, font in parts:
         for i, chunk in enumerate(normalize_newlines(piece).split("\n")):
             row += i > 0
             if chunk.strip() and row < len(lines):
-                styles[row][(size, bold, mono)] += len(chunk.strip())
+                styles[row][(size, font)] += len(chunk.strip())
     for line, style in zip(lines, styles, strict=True):
         if style:
-            line.size = max(s for s, _, _ in style)
-            line.bold = all(b for _, b, _ in style)
-            line.mono = all(m for _, _, m in style)
+            line.size = max(s for s, _ in style)
+            line.bold = all(_BOLD.search(f) for _, f in style)
+            line.mono = all(_MONO.search(f) for _, f in style)
     return lines
 
 
@@ -91,22 +87,22 @@ def _mask(text: str) -> str:
 
 
 def drop_furniture(pages: list[list[_Line]]) -> list[_Line]:
-    """All lines but page numbers and headers/footers repeated on at least half the pages."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        filled = [ln for ln in lines if ln.text.strip()]
-        counts.update({_mask(ln.text) for ln in filled[:_EDGE] + filled[-_EDGE:]})
+    """The lines but page numbers and headers/footers (among a page's first and last lines).
+
+    A dropped first line of a page leaves a blank line: `Document.page_line` counts from it.
+    """
+    edges = [(f := [ln for ln in lines if ln.text.strip()])[:_EDGE] + f[-_EDGE:] for lines in pages]
+    counts = Counter(key for edge in edges for key in {_mask(ln.text) for ln in edge})
     need = max(2, math.ceil(len(pages) / 2))
     kept: list[_Line] = []
-    for lines in pages:
-        filled = [ln for ln in lines if ln.text.strip()]
-        edges = {id(ln) for ln in filled[:_EDGE] + filled[-_EDGE:]}
+    for lines, edge in zip(pages, edges, strict=True):
         for ln in lines:
-            if _PAGE_NUMBER.match(ln.text) or (
-                id(ln) in edges and len(pages) > 1 and counts[_mask(ln.text)] >= need
+            if not any(ln is e for e in edge) or not (
+                _PAGE_NUMBER.match(ln.text) or (len(pages) > 1 and counts[_mask(ln.text)] >= need)
             ):
-                continue
-            kept.append(ln)
+                kept.append(ln)
+            elif ln is lines[0]:
+                kept.append(_Line("", ln.page, ln.number))
     return kept
 
 
@@ -126,61 +122,62 @@ def _join_hyphens(lines: list[_Line]) -> list[_Line]:
 
 def to_markdown(lines: list[_Line]) -> list[_Line]:
     """Mark headings and code blocks; returns the markdown lines, each with its source."""
-    sizes = Counter()
-    for ln in lines:
-        if ln.size is not None:
-            sizes[ln.size] += len(ln.text)
+    sizes: Counter[float] = Counter()
+    for ln in (x for x in lines if x.size is not None):
+        sizes[ln.size] += len(ln.text)
     body = sizes.most_common(1)[0][0] if sizes else None
-    big = sorted({ln.size for ln in lines if body and ln.size and ln.size >= body + 1}, reverse=True)
-    big = big[:5]
+    big = sorted({ln.size for ln in lines if body and ln.size and ln.size >= body + 1})[::-1][:5]
     out: list[_Line] = []
     i = 0
     while i < len(lines):
-        ln = lines[i]
+        ln, j = lines[i], i + 1
         text = " ".join(ln.text.split())
-        numbered = _NUMBERED.match(text)
-        level = 0
-        if big and ln.size in big:
-            level = big.index(ln.size) + 1
-        elif numbered and not _LEADERS.search(text) and _heading_like(ln, numbered, body):
-            depth = numbered.group(1).count(".") + 1
-            level = min(6, len(big) + depth - 1 if big else depth)
-        if level:
-            j = i + 1  # a heading wrapped over lines, in the same font
-            while (
-                j < len(lines) and not text.endswith(_ENDS_SENTENCE[:1]) and ln.size is not None
-                and (lines[j].size, lines[j].bold, lines[j].page) == (ln.size, ln.bold, ln.page)
-                and lines[j].text.strip() and not _NUMBERED.match(lines[j].text.strip())
-            ):
-                text += " " + " ".join(lines[j].text.split())
-                j += 1
+        if level := _heading_level(ln, text, big, body):
+            while j < len(lines) and _wraps(text, ln, lines[j]):  # a heading on two lines
+                text, j = f"{text} {' '.join(lines[j].text.split())}", j + 1
             out.append(_Line(f"{'#' * level} {text}", ln.page, ln.number))
-            i = j
-            continue
-        if ln.mono and ln.text.strip():
-            j = i
-            while j < len(lines) and lines[j].mono and lines[j].text.strip():
-                j += 1
-            if j - i >= 2 or (body and ln.size and ln.size < body):
-                fence = "````" if any("```" in x.text for x in lines[i:j]) else "```"
-                out.append(_Line(fence, ln.page, ln.number))
-                out.extend(lines[i:j])
-                out.append(_Line(fence, lines[j - 1].page, lines[j - 1].number))
-                i = j
-                continue
-        if re.match(r"^\s{0,3}#{1,6}(\s|$)", ln.text):  # a literal "#" line is no heading
-            ln.text = "\\" + ln.text.lstrip()
-        out.append(ln)
-        i += 1
+        elif ln.mono and text and ((k := _mono_end(lines, i)) - i > 1 or ln.size < (body or 0)):
+            fence = "````" if any("```" in x.text for x in lines[i:k]) else "```"
+            close = _Line(fence, lines[k - 1].page, lines[k - 1].number)
+            out += [_Line(fence, ln.page, ln.number), *lines[i:k], close]
+            j = k
+        else:
+            if re.match(r"^\s{0,3}#{1,6}(\s|$)", ln.text):  # a literal "#" is no heading
+                ln.text = "\\" + ln.text.lstrip()
+            out.append(ln)
+        i = j
     return out
 
 
-def _heading_like(ln: _Line, numbered: re.Match[str], body: float | None) -> bool:
-    """Whether a numbered line is a heading rather than a sentence starting with a number."""
-    title = numbered.group(3)
-    if ln.size is not None:
-        return ln.bold or bool(body and ln.size > body)
-    return (bool(numbered.group(2)) or title.endswith("?")) and len(title) <= 200
+def _heading_level(ln: _Line, text: str, big: list[float], body: float | None) -> int:
+    """The heading level of a line set large, or numbered like a heading; 0 if neither."""
+    if big and ln.size in big:
+        return big.index(ln.size) + 1
+    numbered = _NUMBERED.match(text)
+    if not numbered or _LEADERS.search(text):
+        return 0
+    styled = ln.size is not None and (ln.bold or ln.size > (body or ln.size))  # bold or large
+    unstyled = ln.size is None and (numbered.group(2) or text.endswith("?")) and len(text) <= 200
+    if not (styled or unstyled):
+        return 0
+    depth = numbered.group(1).count(".") + 1
+    return min(6, len(big) + depth - 1 if big else depth)
+
+
+def _wraps(text: str, head: _Line, nxt: _Line) -> bool:
+    """Whether `nxt` continues heading `head` (set in its font, on its page)."""
+    if head.size is None or text.endswith("?") or not nxt.text.strip():
+        return False
+    same = (nxt.size, nxt.bold, nxt.page) == (head.size, head.bold, head.page)
+    return same and _NUMBERED.match(nxt.text.strip()) is None
+
+
+def _mono_end(lines: list[_Line], start: int) -> int:
+    """Index after the run of non-blank monospace lines that starts at `start`."""
+    end = start
+    while end < len(lines) and lines[end].mono and lines[end].text.strip():
+        end += 1
+    return end
 
 
 class PdfReader(Reader):
@@ -225,26 +222,28 @@ class PdfReader(Reader):
 
 def _extract(raw: bytes, name: str) -> tuple[list[list[_Line]], list[str]]:
     """Each page's lines (pages 1-based, lines numbered across pages) and warnings."""
+    pages: list[list[_Line]] = []
+    warnings: list[str] = []
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError(f"{name}: the PDF is encrypted (password-protected); cannot read it")
-        pages: list[list[_Line]] = []
-        warnings: list[str] = []
+            raise FileNotDecryptedError("a password is needed")
         first = 1
         for page_no, page in enumerate(reader.pages, start=1):
             try:
                 lines = _page_lines(page, page_no, first)
+            except DependencyError:
+                raise
             except Exception as exc:  # one broken page should not lose the others
                 logger.info("%s: page %d unreadable: %s", name, page_no, exc)
                 warnings.append(f"{name}: could not read page {page_no}")
                 lines = []
             pages.append(lines)
             first += len(lines)
-    except ReadError:
-        raise
-    except (FileNotDecryptedError, DependencyError):
-        raise ReadError(f"{name}: the PDF is encrypted (password-protected); cannot read it") from None
+    except FileNotDecryptedError:
+        raise ReadError(f"{name}: encrypted PDF (a password is needed); cannot read it") from None
+    except DependencyError:  # AES encryption without the 'cryptography' package
+        raise ReadError(f"{name}: AES-encrypted PDF; reading it needs 'cryptography'") from None
     except Exception as exc:  # pypdf raises many kinds of errors on broken files
         reason = " ".join(str(exc).split())[:100] or exc.__class__.__name__
         raise ReadError(f"{name}: not a readable PDF ({reason})") from None
