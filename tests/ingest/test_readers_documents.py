@@ -68,7 +68,7 @@ def test_notebook_cells_become_markdown_with_cell_numbers(tmp_path: Path) -> Non
     assert doc.text == (
         "# Title\n\n**1.** What does this print?\n\n"
         "```python\nprint('hi')\n1 + 1\n```\n\n```\nhi\n2\n```\n\n"
-        '**2.** And this?\n\n````python\nmd = """\n```\n"""\n````\n'
+        '**2**. And this?\n\n````python\nmd = """\n```\n"""\n````\n'
     )
     assert doc.line_map == (1, 1, 1) + (2,) * 10 + (5, 5) + (6,) * 6
     assert_valid_map(doc)
@@ -306,8 +306,8 @@ def test_pdf_furniture_headings_hyphens_and_pages(tmp_path: Path) -> None:
     # Page 2 starts with the removed running header, so "## 2. Models" is its line 2.
     j = doc.lines.index("## 2. Models")
     assert doc.pages[j] == 2 and doc.page_line(j) == (2, 2)
-    nodes = {n.question: n for n in split_document(doc)}
-    assert "A model that fits noise" in nodes["1.1. What is overfitting?"].answer
+    nodes = {(n.number, n.question): n for n in split_document(doc)}
+    assert "A model that fits noise" in nodes[("1.1", "What is overfitting?")].answer
     assert "exp(-g * d)" in nodes["2.1. What is a kernel, and when is it used?"].answer
     assert nodes["2.2. Why regularise?"].answer.startswith("To keep weights small.")
 
@@ -365,8 +365,8 @@ def test_forrest_faq_pdf_against_its_xml() -> None:
     nodes = split_document(doc)
     by_number: dict[str, object] = {}
     for node in nodes:
-        if m := re.match(r"^(\d+\.\d+)\.\s", node.question):
-            by_number[m.group(1)] = node
+        if node.number and re.fullmatch(r"\d+\.\d+", node.number):
+            by_number[node.number] = node
     assert sorted(by_number) == sorted(gold)
     for number, question in gold.items():
         node = by_number[number]

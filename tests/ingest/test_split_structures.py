@@ -391,3 +391,74 @@ def test_html_citations_start_on_the_question_line(tmp_path: Path) -> None:
     assert [(n.question, n.line_start, n.line_end) for n in nodes] == [
         ("Why is the sky blue?", 1, 4)
     ]
+
+
+def test_bold_numbers_with_the_period_outside_the_bold(tmp_path: Path) -> None:
+    nodes = split(
+        tmp_path,
+        "bold_numbers.md",
+        """
+        ## Section
+
+        **1.** Import pandas under the alias `pd`.
+
+        ```python
+        import pandas as pd
+        ```
+
+        **2**. Print the version of pandas.
+
+        ```python
+        pd.__version__
+        ```
+
+        **3**. Show the configuration.
+
+        ```python
+        pd.show_versions()
+        ```
+        """,
+    )
+    assert [n.number for n in nodes] == ["1", "2", "3"]
+    assert nodes[1].answer == "```python\npd.__version__\n```"
+
+
+def test_inline_triple_backticks_open_no_fence(tmp_path: Path) -> None:
+    nodes = split(
+        tmp_path,
+        "inline.md",
+        "## What does %matplotlib inline do?\n\n```%matplotlib inline``` draws plots "
+        "in the notebook.\n\n## What is a figure?\n\nA canvas.\n",
+    )
+    assert nodes[0].answer == "```%matplotlib inline``` draws plots in the notebook."
+
+
+def test_a_numbered_title_over_question_headings_is_a_section(tmp_path: Path) -> None:
+    nodes = split(
+        tmp_path,
+        "sections.md",
+        """
+        ## 1. Getting started
+
+        ### 1.1. How do I install it?
+
+        Run the installer.
+
+        ### 1.2. How do I update it?
+
+        Run it again.
+
+        ## 2. Technical
+
+        ### 2.1. Why is it slow?
+
+        Caching is off.
+        """,
+    )
+    assert [n.question for n in nodes] == [
+        "How do I install it?",
+        "How do I update it?",
+        "Why is it slow?",
+    ]
+    assert [n.number for n in nodes] == ["1.1", "1.2", "2.1"]
+    assert [n.section for n in nodes] == ["Getting started"] * 2 + ["Technical"]

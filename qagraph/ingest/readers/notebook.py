@@ -26,9 +26,6 @@ logger = logging.getLogger(__name__)
 _FENCE_RUN = re.compile(r"^\s*(`{3,}|~{3,})", re.MULTILINE)
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# "**42**. Question" (the period outside the bold) as "**42.** Question", the form the
-# splitter takes for a numbered item in bold; notebooks mix the two.
-_BOLD_NUMBER = re.compile(r"^(\s{0,3})(\*\*|__)(\d{1,3})\2([.)])(?=\s)", re.MULTILINE)
 
 
 def _fence_for(body: str) -> str:
@@ -83,7 +80,7 @@ def cell_lines(cell: Any, language: str) -> list[str]:
     if not source.strip():
         return []
     if cell.get("cell_type") == "markdown":
-        return _close_fence(_BOLD_NUMBER.sub(r"\1\2\3\4\2", source).splitlines())
+        return _close_fence(source.splitlines())
     if cell.get("cell_type") != "code":
         return []
     lines = _fenced(source, language)

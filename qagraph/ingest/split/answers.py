@@ -29,6 +29,7 @@ _HTML_NOISE = re.compile(
 )
 _BULLET = re.compile(r"^\s*[•●▪◦‣]\s+")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$")
+_FENCE_LINE = re.compile(r"^\s*(`{3,}(?=[^`]*$)|~{3,})")
 _LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
 
 
@@ -67,8 +68,8 @@ def render_answer(lines: list[str], *, plain_text: bool, indent: int = 0) -> str
         break
     if plain_text:
         kept = _restore_markdown(kept)
-    fences = [FENCE_RE.match(ln) for ln in kept]
-    opened = [m for m in fences if m]
+    # A backtick fence's info string holds no backtick: "```x``` y" is inline code.
+    opened = [m for ln in kept if (m := _FENCE_LINE.match(ln))]
     if len(opened) % 2:  # a fence left open (closed by the end of its list item)
         kept = [*_trim_blank_end(kept), opened[-1].group(1)]
     text = "\n".join(kept)

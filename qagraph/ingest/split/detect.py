@@ -295,6 +295,9 @@ class _Splitter:
         if self.shape.q_levels:
             top = min(self.shape.q_levels)
             if ln.level in self.shape.q_levels and (score >= 0.5 or ln.number is not None):
+                # A numbered title over question headings ("2. Technical") is a section.
+                if score < 0.5 and not self._topic_has_no_questions(ln):
+                    return "section"
                 return "question"
             if ln.level in self.shape.q_levels and self._titled_entry(ln):
                 return "topic"

@@ -46,7 +46,9 @@ _AMARK = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2}\s*)?(?:A|Ans|Answer)\s*(?:[*_]{1,2})?\s*(?::|[\-–—]\s)", re.I
 )
 _DEFINITION = re.compile(r"^\s{0,3}:\s+\S")
-_NUMBERED = re.compile(r"^(\s*)(?:[*_]{2})?(\d{1,3})[.)](?:[*_]{2})?\s+(.*)$")
+_NUMBERED = re.compile(
+    r"^(\s*)(?:[*_]{2})?(\d{1,3})(?:[*_]{2})?[.)](?:[*_]{2})?\s+(.*)$"
+)  # "12.", "**12.**", "**12**."
 _BULLET = re.compile(r"^(\s*)(?:[-+•●▪◦‣]|\*(?!\*))\s+(.*)$")
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(.*)$")
 _SUMMARY = re.compile(r"<summary>(.*?)(?:</summary>|$)", re.I)
@@ -60,6 +62,8 @@ _INLINE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # GitHub emoji shortcodes (":diamond_shape_with_a_dot_inside:") decorate titles.
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+# A heading's own number, also hierarchical: "3. ...", "2.1. ...", "4)".
+_HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(.*)$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -131,7 +135,7 @@ def _classify(idx: int, raw: str) -> Line:
     if m := _HEADING.match(stripped):
         title = clean_title(m.group(2))
         number = None
-        if n := re.match(r"^(\d{1,3})[.)]\s+(.*)$", title):
+        if n := _HEADING_NUMBER.match(title):
             number, title = n.group(1), n.group(2)
         return Line(idx, raw, Kind.HEADING, title, indent, level=len(m.group(1)), number=number)
     if m := _NUMBERED.match(raw):
@@ -202,7 +206,7 @@ def _classify_parsed(lines: list[str], facts: LineFacts) -> list[Line]:
 
 def _heading_title(text: str) -> tuple[str, str | None]:
     title = clean_title(text)
-    if n := re.match(r"^(\d{1,3})[.)]\s+(.*)$", title):
+    if n := _HEADING_NUMBER.match(title):
         return n.group(2), n.group(1)
     return title, None
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from qagraph.ingest.split import cues
 from qagraph.ingest.split.lines import Kind, Line
 
-_MARKER = re.compile(r"^\s*([*_]{2})?\d{1,3}([.)])")
+_MARKER = re.compile(r"^\s*([*_]{2})?\d{1,3}(?:[*_]{2})?([.)])")
 
 
 @dataclass
