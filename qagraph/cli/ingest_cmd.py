@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from qagraph.cli.common import add_options, encoder_config, print_json, store_path
-from qagraph.ingest.concepts import ConceptConfig, load_glossary
-from qagraph.ingest.graph import GraphConfig
-from qagraph.ingest.pipeline import IngestConfig, ingest
+from qagraph.ingest.pipeline import IngestConfig, ingest, resolve_build_config
 from qagraph.ingest.readers import SUPPORTED_TYPES
 
 
@@ -33,28 +31,44 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=[],
         metavar="FILE",
         help="concept glossary (JSON) extending the built-in machine-learning one; an entry "
-        "with a built-in name replaces it; may be repeated",
+        "with a built-in name replaces it; may be repeated; replaces the glossaries the store "
+        "was built with",
     )
     parser.add_argument(
-        "--no-default-glossary",
+        "--default-glossary",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="use (or, with --no-default-glossary, leave out) the built-in glossary; default: "
+        "as the store was built, else use it",
+    )
+    parser.add_argument(
+        "--reset-settings",
         action="store_true",
-        help="leave out the built-in glossary (use only --glossary files, if any)",
+        help="forget the settings the store was built with (model, glossaries, concept "
+        "settings): use the defaults and this command's options",
     )
     add_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    glossaries = tuple(str(p) for p in args.glossary)
-    builtin = not args.no_default_glossary
-    load_glossary(glossaries, builtin=builtin)  # a bad file fails now, not after the model loads
-    concepts = ConceptConfig(glossary_paths=glossaries, builtin_glossary=builtin)
-    config = IngestConfig(
+    base = IngestConfig(
         encoder=encoder_config(args),
         # Not into a log file or pipe, where each redraw would be one more line.
         progress=not args.no_progress and not args.json and sys.stderr.isatty(),
-        graph=GraphConfig(concepts=concepts),
     )
+    # The store's own settings, unless given on this command (--model, not $QAGRAPH_MODEL,
+    # which only picks the model of a new store, as for `ask`).
+    config, notes = resolve_build_config(
+        store_path(args),
+        base,
+        model=args.model,
+        glossary_paths=[str(p) for p in args.glossary] or None,
+        builtin_glossary=args.default_glossary,
+        reuse=not args.reset_settings,
+    )
+    for note in notes:
+        print(f"qagraph: {note}", file=sys.stderr)
     result = ingest(args.paths or None, store=store_path(args), config=config, add=args.add)
     if args.json:
         print_json(
@@ -73,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         if result.ok:
             print(f"stored {result.nodes} nodes in {result.store}")
     if not result.ok:
+        # A user mistake (no readable Q&A document among the paths): exit status 2, as for
+        # every user mistake; the previous store is left as it was.
         print("qagraph: error: nothing could be ingested", file=sys.stderr)
-        return 1
+        return 2
     return 0

@@ -3,16 +3,24 @@
 Every file is read and split on its own, so one bad file never stops the others; each
 gets a report line. The store is written in one generation, so an interrupted ingest
 leaves the previous store as it was.
+
+Each generation records how it was built (model, glossary files with a copy of their
+content, concept and link settings; `BuildConfig` in the manifest), and
+`resolve_build_config` builds the settings of the next ingest into that store from that
+record, so a re-ingest, `--add` or upload builds the store the same way unless a setting
+is given again explicitly.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from tqdm.auto import tqdm
 
@@ -20,22 +28,29 @@ from qagraph.encoders import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, EncoderConfig,
 from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
 from qagraph.errors import QagraphError
 from qagraph.index.dense import IndexConfig, build_retrieval_index
+from qagraph.ingest.concepts import ConceptConfig, GlossaryError, load_glossary
 from qagraph.ingest.contradictions import (
     ContradictionConfig,
     contradiction_edges,
     detect_contradictions,
 )
 from qagraph.ingest.graph import GraphConfig, build_graph
+from qagraph.ingest.links import LinkConfig
 from qagraph.ingest.readers import iter_input_files, printable_name, read_document
+from qagraph.ingest.related import RelatedConfig
 from qagraph.ingest.split import SplitterConfig, split_document
-from qagraph.kb import Store
-from qagraph.kb.manifest import CACHE_DIR
+from qagraph.kb import Store, StoreError
+from qagraph.kb.manifest import CACHE_DIR, BuildConfig, GlossaryRecord
 from qagraph.kb.records import Edge, QANode, SourceDoc
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the splitter's output changes, so stores built by an older one are re-split.
 SPLITTER_VERSION = 1
+#: ConceptConfig fields the build record keeps as glossary files rather than as settings.
+_GLOSSARY_FIELDS = frozenset({"glossary_paths", "builtin_glossary", "glossary_texts"})
+
+_Settings = TypeVar("_Settings", ConceptConfig, LinkConfig, RelatedConfig)
 
 
 def bundled_corpus() -> Path:
@@ -121,16 +136,25 @@ def ingest(
     Args:
         paths: Files or folders (recursive); None or empty means the bundled corpus.
         store: The store folder to write.
-        config: Pipeline settings.
+        config: Pipeline settings, recorded in the store's manifest; None reuses the ones
+            the store was built with (see `resolve_build_config`), else the defaults.
         add: Keep the sources already in the store that this run does not replace.
 
     Returns:
         Per-file reports, path-level problems and the number of nodes stored. Nothing is
         written when no file gave a node.
+
+    Raises:
+        GlossaryError: A glossary file is missing or malformed (before any file is read).
     """
-    config = config or IngestConfig()
     target = Store(store)
     target.check_path()  # first: not after every file has been read and split
+    if config is None:
+        config, notes = resolve_build_config(target.path)
+        for note in notes:
+            logger.info("%s", note)
+    # Before reading any document: a bad glossary fails now, not after every file is split.
+    config, glossaries = _read_glossaries(config)
     files, problems = iter_input_files(list(paths) if paths else [bundled_corpus()])
     reports: list[FileReport] = []
     parsed: list[_Parsed] = []
@@ -146,7 +170,7 @@ def ingest(
     if add and target.exists:
         parsed = _merge_previous(target, parsed)
         total = sum(len(p.nodes) for p in parsed)
-    embedded = _write(target, parsed, config)
+    embedded = _write(target, parsed, config, glossaries)
     return IngestResult(reports, problems, target.path, total, embedded)
 
 
@@ -198,7 +222,9 @@ def _model_meta(config: EncoderConfig) -> dict[str, str | None]:
     return {"name": config.model, "sha256": sha}
 
 
-def _write(target: Store, parsed: list[_Parsed], config: IngestConfig) -> EmbedStats:
+def _write(
+    target: Store, parsed: list[_Parsed], config: IngestConfig, glossaries: list[GlossaryRecord]
+) -> EmbedStats:
     # Loaded before the generation is opened: a missing model then leaves no partial files.
     encoder = CachedEncoder(load_encoder(config.encoder), target.path / CACHE_DIR / CACHE_FILE)
     try:
@@ -215,6 +241,7 @@ def _write(target: Store, parsed: list[_Parsed], config: IngestConfig) -> EmbedS
             writer.add_edges(edges)
             writer.set_meta("splitter_version", SPLITTER_VERSION)
             writer.set_meta("model", _model_meta(config.encoder))
+            writer.set_build_config(build_config_of(config, glossaries))
             writer.set_meta("graph", graph.stats)
             build_retrieval_index(writer, nodes, encoder, config.index, progress=config.progress)
             # Last: it reads the edges of the steps before it (same_question, mentions).
@@ -225,3 +252,247 @@ def _write(target: Store, parsed: list[_Parsed], config: IngestConfig) -> EmbedS
         encoder.close()
     logger.info("wrote %s (%d embedded, %d cached)", target.path, encoder.misses, encoder.hits)
     return EmbedStats(encoder.hits, encoder.misses)
+
+
+# --- build settings: recorded in each generation, reused by the next ingest ------------------
+
+
+def build_config_of(config: IngestConfig, glossaries: Sequence[GlossaryRecord] = ()) -> BuildConfig:
+    """The build record of `config`; `glossaries` are its glossary files as read."""
+    concepts = config.graph.concepts
+    return BuildConfig(
+        model=config.encoder.model,
+        glossaries=tuple(glossaries),
+        builtin_glossary=concepts.builtin_glossary,
+        concepts=_settings_of(concepts, skip=_GLOSSARY_FIELDS),
+        links=_settings_of(config.graph.links),
+        related=_settings_of(config.graph.related),
+    )
+
+
+def apply_build_config(build: BuildConfig, config: IngestConfig) -> IngestConfig:
+    """`config` with the model, glossaries and concept and link settings of `build`.
+
+    The glossaries come with their stored content; settings `build` does not name (a store
+    from an older qagraph) keep the values of `config`.
+    """
+    encoder = config.encoder
+    if build.model:
+        encoder = dataclasses.replace(encoder, model=build.model)
+    concepts = _with_settings(config.graph.concepts, build.concepts, skip=_GLOSSARY_FIELDS)
+    concepts = dataclasses.replace(
+        concepts,
+        glossary_paths=tuple(g.path for g in build.glossaries),
+        builtin_glossary=build.builtin_glossary,
+        glossary_texts=tuple((g.path, g.content) for g in build.glossaries),
+    )
+    graph = GraphConfig(
+        concepts=concepts,
+        links=_with_settings(config.graph.links, build.links),
+        related=_with_settings(config.graph.related, build.related),
+    )
+    return dataclasses.replace(config, encoder=encoder, graph=graph)
+
+
+def resolve_build_config(
+    store: str | Path,
+    base: IngestConfig | None = None,
+    *,
+    model: str | None = None,
+    glossary_paths: Sequence[str | Path] | None = None,
+    builtin_glossary: bool | None = None,
+    reuse: bool = True,
+) -> tuple[IngestConfig, list[str]]:
+    """The settings of the next ingest into `store`: the ones it was built with.
+
+    A glossary file recorded in the store that changed since is used with its new content;
+    one that is gone (or unreadable) is used from the copy the store keeps. Either way a
+    note says so.
+
+    Args:
+        store: The store folder (it may not exist yet).
+        base: Settings where the store records none (a new store, or one from before build
+            settings were recorded, which records only its model); also the non-build
+            settings (progress, splitter, index, contradictions). Default `IngestConfig()`.
+        model: An embedding model given explicitly; it replaces the store's.
+        glossary_paths: Glossary files given explicitly; they replace the store's.
+        builtin_glossary: Whether to use the built-in glossary, when given explicitly.
+        reuse: False ignores the store's record: `base` plus the explicit settings.
+
+    Returns:
+        The settings, with the text of every glossary file read, and notes for the user
+        (no "qagraph:" prefix): first, when the store's settings differ from `base`, one
+        line naming what is reused; then one line per recorded glossary file that changed
+        or is gone.
+
+    Raises:
+        GlossaryError: A glossary file is missing, unreadable or malformed.
+    """
+    base = base or IngestConfig()
+    build = _recorded_build(Store(store)) if reuse else None
+    config, notes = base, []
+    if build is not None and build.recorded:
+        config = apply_build_config(build, base)
+        if glossary_paths is None:
+            texts, notes = _refresh_glossaries(build.glossaries)
+            concepts = dataclasses.replace(config.graph.concepts, glossary_texts=texts)
+            config = dataclasses.replace(
+                config, graph=dataclasses.replace(config.graph, concepts=concepts)
+            )
+    elif build is not None and build.model:
+        encoder = dataclasses.replace(base.encoder, model=build.model)
+        config = dataclasses.replace(base, encoder=encoder)
+    if build is not None:
+        line = _reuse_line(
+            config,
+            base,
+            build,
+            model=model is None,
+            glossaries=glossary_paths is None,
+            builtin=builtin_glossary is None,
+        )
+        notes = ([line] if line else []) + notes
+    concepts = config.graph.concepts
+    if glossary_paths is not None:
+        paths = tuple(str(_absolute(p)) for p in glossary_paths)
+        concepts = dataclasses.replace(concepts, glossary_paths=paths, glossary_texts=())
+    if builtin_glossary is not None:
+        concepts = dataclasses.replace(concepts, builtin_glossary=builtin_glossary)
+    encoder = dataclasses.replace(config.encoder, model=model) if model else config.encoder
+    graph = dataclasses.replace(config.graph, concepts=concepts)
+    # Read and checked now, before any note is shown: a bad file is the one line printed.
+    config, _ = _read_glossaries(dataclasses.replace(config, encoder=encoder, graph=graph))
+    return config, notes
+
+
+def _recorded_build(store: Store) -> BuildConfig | None:
+    if not store.exists:
+        return None
+    try:
+        return store.build_config()
+    except StoreError as exc:
+        # A full re-ingest replaces a damaged store; --add fails later with the real error.
+        logger.warning("cannot read the build settings of %s: %s", store.path, exc)
+        return None
+
+
+def _refresh_glossaries(
+    records: Sequence[GlossaryRecord],
+) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The text to use for each recorded glossary file, and a note per file not as recorded."""
+    texts, notes = [], []
+    for record in records:
+        try:
+            data = Path(record.path).read_bytes()
+        except OSError as exc:
+            why = "is gone" if isinstance(exc, FileNotFoundError) else "cannot be read"
+            notes.append(
+                f"glossary {record.name} {why} ({record.path}); using the copy kept in the store"
+            )
+            texts.append((record.path, record.content))
+            continue
+        if hashlib.sha256(data).hexdigest() == record.sha256:
+            texts.append((record.path, record.content))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise GlossaryError(f"cannot read glossary file {record.path}: {exc}") from exc
+        notes.append(
+            f"glossary {record.name} changed since the store was built; using its new "
+            f"content ({record.path})"
+        )
+        texts.append((record.path, text))
+    return tuple(texts), notes
+
+
+def _reuse_line(
+    config: IngestConfig,
+    base: IngestConfig,
+    build: BuildConfig,
+    *,
+    model: bool,
+    glossaries: bool,
+    builtin: bool,
+) -> str | None:
+    """One line naming the store's settings reused, or None when they are the defaults."""
+    concepts, defaults = config.graph.concepts, base.graph.concepts
+    parts: list[str] = []
+    if glossaries and build.glossaries:
+        names = ", ".join(g.name for g in build.glossaries)
+        n = len(build.glossaries)
+        parts.append(f"{'glossary' if n == 1 else 'glossaries'} {names} ({n} file{'s' * (n > 1)})")
+    settings_differ = (
+        _settings_of(concepts, skip=_GLOSSARY_FIELDS)
+        != _settings_of(defaults, skip=_GLOSSARY_FIELDS)
+        or config.graph.links != base.graph.links
+        or config.graph.related != base.graph.related
+    )
+    if settings_differ:
+        parts.append("concept and link settings")
+    no_builtin = builtin and not concepts.builtin_glossary and defaults.builtin_glossary
+    model_differs = model and config.encoder.model != base.encoder.model
+    if not (parts or no_builtin or model_differs):
+        return None
+    if model:
+        parts.append(f"model {config.encoder.model}")
+    if not parts:
+        return "leaving out the built-in glossary, as the store was built without it"
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"using the store's {text}" + (", without the built-in glossary" if no_builtin else "")
+
+
+def _read_glossaries(config: IngestConfig) -> tuple[IngestConfig, list[GlossaryRecord]]:
+    """Read the glossary files once: their text goes to concept extraction and the record.
+
+    Raises:
+        GlossaryError: A file is missing, unreadable, not UTF-8 JSON, or malformed.
+    """
+    concepts = config.graph.concepts
+    given = dict(concepts.glossary_texts)
+    records = []
+    for path in concepts.glossary_paths:
+        text = given.get(str(path))
+        if text is None:
+            text = _read_text(Path(path))
+        records.append(GlossaryRecord.from_text(_absolute(path), text))
+    paths = tuple(r.path for r in records)
+    texts = {r.path: r.content for r in records}
+    load_glossary(paths, builtin=concepts.builtin_glossary, texts=texts)  # check it all now
+    concepts = dataclasses.replace(
+        concepts, glossary_paths=paths, glossary_texts=tuple(texts.items())
+    )
+    graph = dataclasses.replace(config.graph, concepts=concepts)
+    return dataclasses.replace(config, graph=graph), records
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise GlossaryError(f"glossary file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GlossaryError(f"cannot read glossary file {path}: {exc}") from exc
+
+
+def _absolute(path: str | Path) -> Path:
+    # absolute(), not resolve(): a glossary reached through a symlink keeps the name given.
+    return Path(path).expanduser().absolute()
+
+
+def _settings_of(
+    settings: ConceptConfig | LinkConfig | RelatedConfig, skip: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    return {
+        f.name: getattr(settings, f.name)
+        for f in dataclasses.fields(settings)
+        if f.name not in skip
+    }
+
+
+def _with_settings(
+    settings: _Settings, stored: Mapping[str, Any], skip: frozenset[str] = frozenset()
+) -> _Settings:
+    names = {f.name for f in dataclasses.fields(settings)} - skip
+    known = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in names}
+    return dataclasses.replace(settings, **known)

@@ -6,6 +6,9 @@ A store folder looks like this::
     DIR/gen-<timestamp>-<hex>/  store.sqlite, manifest.json and files other stages add
     DIR/cache/                  caches that outlive generations (never touched here)
 
+The manifest's "build" object records how the generation was built (`BuildConfig`), so a
+later ingest into the same store can build it the same way.
+
 Generation names start with a UTC timestamp, so sorting them by name sorts them by age;
 cleanup relies on that to leave alone generations started after the one being committed.
 """
@@ -19,8 +22,10 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from qagraph.errors import QagraphError
@@ -32,6 +37,7 @@ CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 DB_FILE = "store.sqlite"
 CACHE_DIR = "cache"
+BUILD_KEY = "build"
 
 GEN_PREFIX = "gen-"
 _GEN_RE = re.compile(r"^gen-\d{8}T\d{12}Z-[0-9a-f]{8}$")
@@ -87,6 +93,147 @@ OPTIONAL_TABLES = frozenset({"concepts"})
 
 class StoreError(QagraphError):
     """The store is missing, corrupt, or written by a newer qagraph."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryRecord:
+    """One glossary file a store was built with, kept whole so a rebuild needs no file.
+
+    Attributes:
+        path: The file's absolute path at build time.
+        sha256: Hex sha256 of the file's bytes (its UTF-8 text).
+        content: The file's text.
+    """
+
+    path: str
+    sha256: str
+    content: str
+
+    @classmethod
+    def from_text(cls, path: str | Path, content: str) -> GlossaryRecord:
+        """A record of `content`, read from `path`, with its hash computed."""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        return cls(str(path), digest, content)
+
+    @property
+    def name(self) -> str:
+        """The file name, without its folder."""
+        windows = PureWindowsPath(self.path)
+        path: PurePath = windows if windows.drive else PurePosixPath(self.path)
+        return path.name or self.path
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "sha256": self.sha256, "content": self.content}
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    """How a store generation was built: what a later ingest reuses to build it the same way.
+
+    Plain data: the ingest pipeline turns it into its own settings and back. A store
+    written before build settings were recorded reads as the defaults with the model its
+    manifest names (`recorded` is then False).
+
+    Attributes:
+        model: Name of the embedding model; None for the default model.
+        glossaries: The user glossary files, in the order they were given.
+        builtin_glossary: Whether the built-in glossary was used.
+        concepts: Concept-extraction settings by field name (glossary settings excepted).
+        links: Same-question link settings by field name.
+        related: Related-concept link settings by field name.
+        recorded: False when the manifest holds no build record (an older store).
+    """
+
+    model: str | None = None
+    glossaries: tuple[GlossaryRecord, ...] = ()
+    builtin_glossary: bool = True
+    concepts: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    links: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    related: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    recorded: bool = field(default=True, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's "build" object."""
+        return {
+            "model": self.model,
+            "builtin_glossary": self.builtin_glossary,
+            "glossaries": [g.to_json() for g in self.glossaries],
+            "concepts": dict(self.concepts),
+            "links": dict(self.links),
+            "related": dict(self.related),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> BuildConfig:
+        """Read a "build" object; unknown keys are ignored, missing ones take defaults.
+
+        Raises:
+            ValueError: When a field has the wrong type or a glossary copy does not match
+                its recorded hash.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("'build' is not a JSON object")
+        model = data.get("model")
+        if model is not None and (not isinstance(model, str) or not model.strip()):
+            raise ValueError(f"'build.model' must be a model name, not {model!r}")
+        builtin = data.get("builtin_glossary", True)
+        if not isinstance(builtin, bool):
+            raise ValueError(f"'build.builtin_glossary' must be true or false, not {builtin!r}")
+        items = data.get("glossaries", [])
+        if not isinstance(items, list):
+            raise ValueError("'build.glossaries' must be a list")
+        glossaries = tuple(_glossary_record(item, i) for i, item in enumerate(items, 1))
+        settings = {k: _settings(data.get(k, {}), k) for k in ("concepts", "links", "related")}
+        return cls(model, glossaries, builtin, **settings)
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping[str, Any]) -> BuildConfig:
+        """The build settings a manifest records, or defaults plus its model for an older one.
+
+        This is the one place that says which model a store was embedded with.
+
+        Raises:
+            StoreError: When the manifest's "build" object is malformed.
+        """
+        data = manifest.get(BUILD_KEY)
+        if data is None:
+            model = manifest.get("model")
+            name = model.get("name") if isinstance(model, dict) else None
+            name = name if isinstance(name, str) and name.strip() else None
+            return cls(model=name, recorded=False)
+        try:
+            return cls.from_json(data)
+        except ValueError as exc:
+            raise StoreError(f"store manifest is corrupt: {exc}") from exc
+
+
+def _glossary_record(item: Any, number: int) -> GlossaryRecord:
+    what = f"'build.glossaries' entry {number}"
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(k), str) for k in ("path", "sha256", "content")
+    ):
+        raise ValueError(f"{what} needs the strings 'path', 'sha256' and 'content'")
+    try:
+        record = GlossaryRecord.from_text(item["path"], item["content"])
+    except UnicodeEncodeError:
+        raise ValueError(f"{what}: its content is not valid text") from None
+    if record.sha256 != item["sha256"].lower():
+        raise ValueError(f"{what} ({record.name}): its content does not match its sha256")
+    return record
+
+
+def _settings(value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"'build.{key}' must be a JSON object")
+    for name, item in value.items():
+        if not isinstance(item, _SCALARS) and not (
+            isinstance(item, list) and all(isinstance(v, _SCALARS) for v in item)
+        ):
+            raise ValueError(f"'build.{key}.{name}' must be a number, string or flag")
+    return dict(value)
 
 
 def default_store_path() -> Path:

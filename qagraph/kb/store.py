@@ -19,14 +19,17 @@ from typing import Any
 import qagraph
 from qagraph.kb.knowledge import KnowledgeBase, load_generation
 from qagraph.kb.manifest import (
+    BUILD_KEY,
     COLUMNS,
     DB_FILE,
     MANIFEST_FILE,
     SCHEMA_SQL,
     SCHEMA_VERSION,
+    BuildConfig,
     StoreError,
     default_store_path,
     fsync_path,
+    load_manifest,
     new_generation_name,
     read_current,
     remove_older_generations,
@@ -38,6 +41,7 @@ from qagraph.kb.records import Concept, Edge, QANode, SourceDoc
 
 __all__ = [
     "SCHEMA_VERSION",
+    "BuildConfig",
     "KnowledgeBase",
     "Store",
     "StoreError",
@@ -51,7 +55,7 @@ logger = logging.getLogger(__name__)
 # buys nothing; commit fsyncs the finished files before CURRENT points at them.
 _BUILD_PRAGMAS = "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
 _RESERVED_META = frozenset(
-    {"schema_version", "qagraph_version", "created", "files", "parts", "counts"}
+    {"schema_version", "qagraph_version", "created", "files", "parts", "counts", BUILD_KEY}
 )
 
 
@@ -120,6 +124,25 @@ class Store:
             if read_current(self._root) == generation:
                 raise
         return load_generation(self._root, read_current(self._root))
+
+    def build_config(self) -> BuildConfig:
+        """How the live generation was built (model, glossaries, concept and link settings).
+
+        Reads only the manifest. A store written before build settings were recorded gives
+        the defaults with the model its manifest names (`recorded` is then False).
+
+        Raises:
+            StoreError: When the store is missing or its manifest is corrupt.
+        """
+        generation = read_current(self._root)
+        try:
+            manifest = load_manifest(self._root, generation)
+        except StoreError:
+            # A commit may have swapped CURRENT and removed this generation under us.
+            if read_current(self._root) == generation:
+                raise
+            manifest = load_manifest(self._root, read_current(self._root))
+        return BuildConfig.from_manifest(manifest)
 
     def __repr__(self) -> str:
         return f"Store({str(self._root)!r})"
@@ -206,6 +229,10 @@ class StoreWriter:
         if key in _RESERVED_META:
             raise ValueError(f"manifest key {key!r} is filled by the store itself")
         self._meta[key] = json.loads(json.dumps(value))  # snapshot, and fail early
+
+    def set_build_config(self, build: BuildConfig) -> None:
+        """Record how this generation is built (the manifest's "build" object)."""
+        self._meta[BUILD_KEY] = json.loads(json.dumps(build.to_json()))
 
     def register_file(self, name: str) -> None:
         """Declare a file the caller writes under `path`; commit records its sha256.

@@ -18,6 +18,7 @@ from qagraph.encoders.base import Encoder, EncoderConfig
 from qagraph.encoders.registry import load_encoder
 from qagraph.index.dense import DenseIndex, IndexConfig, NodeSims
 from qagraph.kb.knowledge import KnowledgeBase
+from qagraph.kb.manifest import BuildConfig
 from qagraph.kb.store import Store
 from qagraph.retrieval.abstain import Abstainer, Decision
 from qagraph.retrieval.answer import Answer, GraphView, assemble_answer
@@ -89,7 +90,7 @@ class Retriever:
         """Open a store and load the encoder it was embedded with (unless one is given)."""
         kb = Store(store).open()
         if encoder is None:
-            model = (kb.manifest.get("model") or {}).get("name") or EncoderConfig().model
+            model = BuildConfig.from_manifest(kb.manifest).model or EncoderConfig().model
             encoder = load_encoder(EncoderConfig(model=model))
         return cls(kb, encoder, config=config)
 

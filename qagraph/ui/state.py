@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from qagraph.encoders import EncoderConfig, load_encoder
 from qagraph.kb import KnowledgeBase, Store
 from qagraph.kb.graph import ConceptGraph
+from qagraph.kb.manifest import BuildConfig
 from qagraph.ui.concept_index import ConceptIndex
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class AppState:
         return Snapshot(kb, concepts, retriever)
 
     def _encoder_for(self, kb: KnowledgeBase) -> Encoder:
-        model = (kb.manifest.get("model") or {}).get("name") or EncoderConfig().model
+        model = BuildConfig.from_manifest(kb.manifest).model or EncoderConfig().model
         encoder = self._encoder
         if encoder is None or encoder.name != EncoderConfig(model=model).model:
             logger.info("loading query encoder %s", model)

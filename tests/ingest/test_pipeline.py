@@ -83,7 +83,7 @@ def test_cli_exit_status_and_messages(docs: Path, tmp_path: Path, capsys) -> Non
     assert "good.txt: 2 nodes, 0 unanswered, 0 warnings" in out
     assert "empty.txt: skipped: file is empty" in err
     assert "Traceback" not in err
-    assert main(["ingest", str(docs / "empty.txt"), "--store", store, "--no-progress"]) == 1
+    assert main(["ingest", str(docs / "empty.txt"), "--store", store, "--no-progress"]) == 2
     out, err = capsys.readouterr()
     assert "nothing could be ingested" in err
 

@@ -443,3 +443,28 @@ def test_notebook_fence_left_open_ends_with_its_cell(tmp_path: Path) -> None:
     ]
     nodes = split_document(doc)
     assert [n.question for n in nodes] == ["What is the setup?", "What comes next?"]
+
+
+def test_mdx_components_become_bullets(tmp_path: Path) -> None:
+    page = tmp_path / "quiz.mdx"
+    page.write_text(
+        'import Quiz from "./quiz"\n\n<Banner chapter={7} />\n\n'
+        "### 1. Which tasks are token classification?\n\n<Question\n\tchoices={[\n"
+        '\t\t{ text: "Tagging parts of speech.", explain: "Right: one label per word.",'
+        " correct: true },\n"
+        '\t\t{ text: "Sentiment of a review.", explain: "No: one label per text." }\n'
+        "\t]}\n/>\n\n### 2. What is NER?\n\n<Tip>\n\nNamed-entity recognition.\n\n</Tip>\n",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    nodes = split_document(doc)
+    assert [n.question for n in nodes] == [
+        "Which tasks are token classification?",
+        "What is NER?",
+    ]
+    assert nodes[0].answer == (
+        "- Tagging parts of speech. — Right: one label per word. (correct)\n"
+        "- Sentiment of a review. — No: one label per text."
+    )
+    assert nodes[1].answer == "Named-entity recognition."
+    assert (nodes[0].line_start, nodes[1].line_start) == (5, 14)

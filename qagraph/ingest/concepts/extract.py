@@ -63,6 +63,8 @@ class ConceptConfig:
             one concept; high, as embeddings also rate related concepts alike.
         cover_all_nodes: Give a node with no concept its best keyphrase.
         max_words: Longest candidate phrase, in words.
+        glossary_texts: (path, text) pairs: the content of some `glossary_paths`, read
+            instead of the file (the ingest pipeline passes what it has read and hashed).
     """
 
     glossary_paths: tuple[str, ...] = ()
@@ -76,6 +78,7 @@ class ConceptConfig:
     synonym_similarity: float = 0.92
     cover_all_nodes: bool = True
     max_words: int = 4
+    glossary_texts: tuple[tuple[str, str], ...] = ()
 
 
 class ConceptResult(NamedTuple):
@@ -117,7 +120,11 @@ def extract_concepts(
     """
     config = config or ConceptConfig()
     nodes = list(nodes)
-    glossary = load_glossary(config.glossary_paths, builtin=config.builtin_glossary)
+    glossary = load_glossary(
+        config.glossary_paths,
+        builtin=config.builtin_glossary,
+        texts=dict(config.glossary_texts),
+    )
     if not nodes:
         return ConceptResult([], [], [], {"concepts": 0})
     candidates = collect_candidates(nodes, max_words=config.max_words)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -107,16 +107,29 @@ class Glossary:
         return {k: list(v) for k, v in self._by_key.items()}
 
 
-def load_glossary(paths: Sequence[str | Path] = (), *, builtin: bool = True) -> Glossary:
+def load_glossary(
+    paths: Sequence[str | Path] = (),
+    *,
+    builtin: bool = True,
+    texts: Mapping[str, str] | None = None,
+) -> Glossary:
     """The built-in glossary (unless `builtin` is False) extended by the files in `paths`.
+
+    Args:
+        paths: Glossary files, in order.
+        builtin: Start from the built-in glossary.
+        texts: The content of some of `paths` (keyed by the path as given), used instead
+            of reading the file: a store's copy of a glossary file that has since moved.
 
     Raises:
         GlossaryError: A file is missing, is not JSON, or has a malformed entry.
     """
-    files = ([builtin_glossary_path()] if builtin else []) + [Path(p) for p in paths]
+    texts = texts or {}
+    files = [(builtin_glossary_path(), None)] if builtin else []
+    files += [(Path(p), texts.get(str(p))) for p in paths]
     merged: dict[str, GlossaryEntry] = {}
-    for path in files:
-        items = _read_items(path)
+    for path, text in files:
+        items = _read_items(path, text)
         claimed = {term_key(n) for item in items for n in (item["name"], *item.get("aliases", []))}
         for name, entry in list(merged.items()):
             aliases = tuple(a for a in entry.aliases if term_key(a) not in claimed)
@@ -135,13 +148,13 @@ def load_glossary(paths: Sequence[str | Path] = (), *, builtin: bool = True) -> 
                 description=str(item.get("description", "")),
             )
     glossary = Glossary(merged.values())
-    logger.debug("glossary of %d entries from %s", len(glossary), [str(f) for f in files])
+    logger.debug("glossary of %d entries from %s", len(glossary), [str(f) for f, _ in files])
     return glossary
 
 
-def _read_items(path: Path) -> list[dict[str, Any]]:
+def _read_items(path: Path, text: str | None = None) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8") if text is None else text)
     except FileNotFoundError:
         raise GlossaryError(f"glossary file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -26,6 +26,7 @@ from qagraph.ingest.readers.base import Document, Reader, ReadError
 from qagraph.ingest.readers.docx import DocxReader
 from qagraph.ingest.readers.html import HtmlReader, html_to_markdown
 from qagraph.ingest.readers.markdown import MarkdownReader
+from qagraph.ingest.readers.mdx import MdxReader
 from qagraph.ingest.readers.notebook import NotebookReader
 from qagraph.ingest.readers.pdf import PdfReader
 from qagraph.ingest.readers.rst import RstReader
@@ -42,6 +43,7 @@ __all__ = [
     "HtmlReader",
     "InputFile",
     "MarkdownReader",
+    "MdxReader",
     "NotebookReader",
     "PdfReader",
     "ReadError",
@@ -59,6 +61,7 @@ __all__ = [
 READERS: tuple[Reader, ...] = (
     TextReader(),
     MarkdownReader(),
+    MdxReader(),
     HtmlReader(),
     RstReader(),
     NotebookReader(),

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 class MarkdownReader(TextReader):
-    """Reads .md, .markdown and .mdx files unchanged, with an identity line map."""
+    """Reads .md and .markdown files unchanged, with an identity line map."""
 
-    suffixes = (".md", ".markdown", ".mdx")
+    suffixes = (".md", ".markdown")
     format = "markdown"

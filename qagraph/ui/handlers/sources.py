@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from qagraph.encoders import EncoderConfig
 from qagraph.errors import QagraphError
 from qagraph.ingest.readers import SUPPORTED_SUFFIXES, SUPPORTED_TYPES
 from qagraph.ui.excerpts import file_changed
@@ -185,19 +184,21 @@ def reingest_changed(state: AppState) -> IngestOutcome:
 
 def ingest_paths(state: AppState, paths: Sequence[Path]) -> IngestOutcome:
     """Ingest files into the store, keeping its other sources, then reload the state."""
-    from qagraph.ingest.pipeline import IngestConfig, ingest
+    from qagraph.ingest.pipeline import IngestConfig, ingest, resolve_build_config
 
     if not state.ingest_lock.acquire(blocking=False):
         return IngestOutcome("**Another ingest is running.** Try again when it has finished.")
     try:
-        model = (state.snapshot.kb.manifest.get("model") or {}).get("name")
-        config = IngestConfig(encoder=EncoderConfig(model=model) if model else EncoderConfig())
-        config = IngestConfig(config.splitter, config.encoder, config.index, progress=False)
         try:
+            # The store is rebuilt as it was built: its model, glossaries and concept settings.
+            config, notes = resolve_build_config(state.store_path, IngestConfig(progress=False))
+            for note in notes:
+                logger.info("%s", note)
             result = ingest(list(paths), store=state.store_path, config=config, add=True)
         except QagraphError as exc:
             return IngestOutcome(f"**Ingest failed:** {exc}")
         lines = [f"- {r.line()}" for r in result.reports] + [f"- {p}" for p in result.problems]
+        lines += [f"- {note[0].upper()}{note[1:]}" for note in notes]
         if not result.ok:
             return IngestOutcome(
                 "**Nothing could be ingested; the store is unchanged.**\n" + "\n".join(lines)
