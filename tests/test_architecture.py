@@ -17,6 +17,7 @@ import networkx as nx
 PACKAGE = Path(__file__).resolve().parents[1] / "qagraph"
 LAYERS = {
     "errors": 0,
+    "runtime": 0,
     "kb": 1,
     "encoders": 1,
     "index": 2,

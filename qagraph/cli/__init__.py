@@ -22,6 +22,7 @@ from qagraph.cli import (
     serve_cmd,
 )
 from qagraph.errors import QagraphError
+from qagraph.runtime import configure_threads
 
 COMMANDS = (
     ingest_cmd,
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    configure_threads()
     try:
         return int(args.run(args) or 0)
     except QagraphError as exc:
