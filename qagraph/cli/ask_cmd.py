@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "other sources answering the same question and related concepts. When the store "
         "does not cover the question, say so instead of quoting an unrelated answer. With "
         "QUESTION '-', read one question per line from stdin and print one JSON document "
-        "per line. The store is built from the bundled corpus when missing.",
+        'per line, line N answering line N (an empty line gets {"query", "error"}). The '
+        "store is built from the bundled corpus when missing.",
     )
     parser.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
     parser.add_argument(
@@ -27,16 +28,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+EMPTY = "the question is empty"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.question != "-" and not args.question.strip():
-        raise QagraphError("the question is empty")
+        raise QagraphError(EMPTY)
     retriever = open_retriever(args)
     if args.question == "-":
+        # A batch interface: output line N answers input line N, so a line that cannot be
+        # answered (blank, or refused by retrieval) gets an error object, never no line.
         for line in sys.stdin:
-            if line.strip():
-                answer = retriever.ask(line.strip(), k=args.k)
-                print_json(answer.to_json())
-                sys.stdout.flush()
+            question = line.strip()
+            try:
+                doc = retriever.ask(question, k=args.k).to_json() if question else None
+            except QagraphError as exc:
+                doc = {"query": question, "error": str(exc)}
+            print_json(doc or {"query": question, "error": EMPTY})
+            sys.stdout.flush()
         return 0
     print_result(args, retriever.ask(args.question, k=args.k), format_answer)
     return 0

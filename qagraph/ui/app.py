@@ -2,7 +2,9 @@
 
 Gradio 6 takes the theme and CSS at `launch()`, not in `gr.Blocks()`; `launch` here passes
 them, plus the upload size limit, loopback binding and no share link or server-side
-rendering (both would need the network or Node).
+rendering (both would need the network or Node), and headers that keep the page from
+reaching other hosts: stored answers are untrusted, and `qagraph.ui.sanitize` already
+turns their images into links; the Content-Security-Policy is the second wall.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from qagraph.ui.handlers.sources import MAX_UPLOAD_BYTES
 from qagraph.ui.header import header_md
@@ -36,6 +39,53 @@ THEME = gr.themes.Soft(
     font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
+
+
+#: The page may load from its own origin only: no remote image, style, font or script, and
+#: no request elsewhere. Gradio needs inline scripts and styles and `new Function` (for the
+#: `js=` of events); scripts in stored answers are removed before they get there.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "style-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    )
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"referrer-policy", b"no-referrer"),  # a link clicked in an answer does not name the app
+    (b"x-content-type-options", b"nosniff"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding `SECURITY_HEADERS` to every HTTP response (streams untouched)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def build_app(state: AppState) -> gr.Blocks:
@@ -135,5 +185,6 @@ def launch(
         footer_links=["api", "settings"],
         theme=THEME,
         css_paths=[CSS_FILE],
+        app_kwargs={"middleware": [Middleware(SecurityHeaders)]},
     )
     return demo, app, local_url

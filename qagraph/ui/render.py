@@ -1,7 +1,10 @@
 """Markdown for the app: cited answers, sources, contradiction warnings and excerpts.
 
 Only formatting lives here; what to show is decided by the handlers. Every quotation is
-the node's own markdown, so tables and code in an answer render as the source wrote them.
+the node's own markdown, so tables and code in an answer render as the source wrote them,
+passed through `qagraph.ui.sanitize`: stored text is untrusted, and shown in the app it
+must make the reader's browser fetch nothing (remote images become "[image: host/p.png]"
+links) and run nothing. Every piece of stored text goes through `markdown` or `inline`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from qagraph.kb import KnowledgeBase, QANode
 from qagraph.ui.excerpts import Excerpt
+from qagraph.ui.sanitize import safe_inline, safe_markdown
 
 _FENCE_RE = re.compile(r"`{3,}|~{3,}")
 LONG_ANSWER_LINES = 12
@@ -28,11 +32,11 @@ def citation(node: QANode) -> str:
 
 def citation_md(node: QANode) -> str:
     """The citation as one markdown line: file, number, section and lines."""
-    parts = [f"**{node.source}**"]
+    parts = [f"**{inline(node.source, escape='*')}**"]  # "a_b.txt" reads as written
     if node.number:
         parts.append(f"#{node.number}")
     if node.section:
-        parts.append(f"*{_inline(node.section)}*")
+        parts.append(f"*{inline(node.section)}*")
     parts.append(_lines(node))
     return " · ".join(parts)
 
@@ -43,9 +47,14 @@ def _lines(node: QANode) -> str:
     return f"lines {node.line_start}–{node.line_end}"
 
 
-def _inline(text: str) -> str:
-    """Text safe inside emphasis on one line."""
-    return " ".join(text.replace("*", "\\*").replace("_", "\\_").split())
+def inline(text: str, escape: str = "*_") -> str:
+    """Stored or typed text safe inside emphasis on one line, and safe to show."""
+    return safe_inline(text, escape)
+
+
+def markdown(text: str) -> str:
+    """Stored markdown (an answer) safe to show: it loads nothing and runs nothing."""
+    return safe_markdown(text)
 
 
 def quote(text: str) -> str:
@@ -75,24 +84,24 @@ def answer_md(
     """
     out: list[str] = []
     if resolved:
-        out.append(f"*Read as:* “{_inline(resolved)}”")
+        out.append(f"*Read as:* “{inline(resolved)}”")
     long_answer = best.answer.count("\n") >= LONG_ANSWER_LINES
     if contradictions and long_answer:
         # The full warning follows the quotation; a long one would push it out of sight.
         out.append("⚠ *The sources disagree on this answer: see the warning below it.*")
-    out.append(f"**Q:** {_inline(best.question)}")
+    out.append(f"**Q:** {inline(best.question)}")
     if best.answered and best.answer.strip():
-        out.append(quote(best.answer))
+        out.append(quote(markdown(best.answer)))
     else:
         out.append("*This source lists the question without an answer.*")
     out.append("— " + citation_md(best))
     if note:
-        out.append(f"*{_inline(note)}*")
+        out.append(f"*{inline(note)}*")
     # The warning comes before "also answered in": it changes how far to trust the quote.
     if contradictions:
         out.append(contradictions_md(contradictions, kb))
     if also:
-        items = [f"- {citation_md(n)} — *{_inline(n.question)}*" for n in also]
+        items = [f"- {citation_md(n)} — *{inline(n.question)}*" for n in also]
         out.append("**Also answered in**\n" + "\n".join(items))
     return "\n\n".join(out)
 
@@ -111,7 +120,7 @@ def contradictions_md(items: Sequence[Any], kb: KnowledgeBase | None) -> str:
         for side in ("a", "b"):
             node = _node(kb, item.get(side, ""))
             where = citation_md(node) if node else f"node {item.get(side, '?')}"
-            lines.append(f"    - {where}: “{_inline(str(item.get('evidence_' + side, '')))}”")
+            lines.append(f"    - {where}: “{inline(str(item.get('evidence_' + side, '')))}”")
     return "\n".join(lines)
 
 
@@ -143,13 +152,13 @@ def abstain_md(
     """
     out = []
     if resolved:
-        out.append(f"*Read as:* “{_inline(resolved)}”")
-    out.append(f"**Not in the knowledge base.** {message}")
+        out.append(f"*Read as:* “{inline(resolved)}”")
+    out.append(f"**Not in the knowledge base.** {markdown(message)}")
     if suggestions:
-        items = [f"- *{_inline(n.question)}* — {citation_md(n)}" for n in suggestions]
+        items = [f"- *{inline(n.question)}* — {citation_md(n)}" for n in suggestions]
         out.append("Nearby questions it does answer:\n" + "\n".join(items))
     elif covers:
-        out.append("It covers topics such as: " + ", ".join(_inline(c) for c in covers) + ".")
+        out.append("It covers topics such as: " + ", ".join(inline(c) for c in covers) + ".")
     out.append("Try rephrasing" + (", or pick one below." if buttons else "."))
     return "\n\n".join(out)
 
@@ -175,7 +184,7 @@ def source_entry_md(
 ) -> str:
     """One entry of the sources panel: question, citation, role, and the original lines."""
     tags = [t for t in (role, f"score {score:.2f}" if score is not None else "") if t]
-    head = f"**{rank}. {_inline(node.question)}**"
+    head = f"**{rank}. {inline(node.question)}**"
     meta = citation_md(node) + (f" · {' · '.join(tags)}" if tags else "")
     language = "html" if node.source.lower().endswith((".html", ".htm")) else "text"
     lines = _lines(node)
@@ -187,15 +196,16 @@ def source_entry_md(
 
 def node_md(node: QANode, *, highlight: str = "") -> str:
     """A node in full: question, citation, answer; `highlight` (a sentence) is marked."""
-    answer = node.answer.strip() or "*No answer in this source.*"
+    answer = node.answer.strip()
     words = highlight.split()
-    if words:
+    if answer and words:
         # The evidence may be cut from a reflowed answer: match it across any whitespace.
         pattern = r"\s+".join(re.escape(w) for w in words)
         answer = re.sub(pattern, lambda m: f"<mark>{m.group(0)}</mark>", answer, count=1)
-    concepts = ", ".join(node.concepts)
+    answer = markdown(answer) if answer else "*No answer in this source.*"
+    concepts = ", ".join(inline(c) for c in node.concepts)
     tail = f"\n\n*Concepts:* {concepts}" if concepts else ""
-    return f"### {_inline(node.question)}\n{citation_md(node)}\n\n{answer}{tail}"
+    return f"### {inline(node.question)}\n{citation_md(node)}\n\n{answer}{tail}"
 
 
 def bullet_list(items: Iterable[str], empty: str = "*none*") -> str:

@@ -48,6 +48,6 @@ def test_ask_with_undecodable_argument_bytes(
 
 def test_ingest_report_of_undecodable_path(tmp_path: Path, capsys) -> None:
     missing = str(tmp_path / "caf\udce9.txt")
-    assert main(["ingest", missing, "--store", str(tmp_path / "s"), "--json"]) == 1
+    assert main(["ingest", missing, "--store", str(tmp_path / "s"), "--json"]) == 2
     doc = json.loads(capsys.readouterr().out)
     assert doc["problems"] == [f"{tmp_path}/caf\ufffd.txt: no such file or directory"]

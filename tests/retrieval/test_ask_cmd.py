@@ -37,9 +37,11 @@ def test_ask_stdin_jsonl(small_store: Path, capsys, monkeypatch) -> None:
     assert main(["ask", "-", "--store", str(small_store)]) == 0
     lines = capsys.readouterr().out.splitlines()
     docs = [json.loads(line) for line in lines]
-    assert [d["query"] for d in docs] == ["what is overfitting", "zxqv blorptang wubwub",
+    # One line out per line in, the blank one included (tests/cli/test_ask_batch.py).
+    assert [d["query"] for d in docs] == ["what is overfitting", "", "zxqv blorptang wubwub",
                                           "random forest"]  # fmt: skip
-    assert [d["abstained"] for d in docs] == [False, True, False]
+    assert docs[1] == {"query": "", "error": "the question is empty"}
+    assert [d.get("abstained") for d in docs] == [False, None, True, False]
 
 
 def test_ask_builds_the_store_when_missing(tmp_path: Path, capsys, monkeypatch) -> None:

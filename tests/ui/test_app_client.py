@@ -44,6 +44,18 @@ def client(served) -> Client:
     return Client(served[1], verbose=False)
 
 
+def test_the_page_forbids_loading_from_other_hosts(served) -> None:
+    # The second wall behind the sanitizer: a remote image or script in an answer that
+    # slipped through would still not load.
+    import httpx
+
+    response = httpx.get(served[1])
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data: blob:" in policy
+    assert "connect-src 'self'" in policy and "object-src 'none'" in policy
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
 def test_ask_returns_the_cited_answer_and_its_sources(client: Client) -> None:
     history, sources, box = client.predict(
         "What is the difference between L1 and L2 regularization?", [], api_name="/ask"
@@ -125,4 +137,3 @@ def test_auth_is_required_when_set(ui_state, tmp_path, monkeypatch) -> None:
         assert "dropout" in _text(history[-1]).lower()
     finally:
         demo.close()
-

@@ -1,4 +1,5 @@
-"""The running app in a real headless Chromium: ask, follow a concept, search concepts, evaluate.
+"""The running app in a real headless Chromium: ask, follow a concept, search concepts, evaluate,
+and show a hostile answer without fetching or running anything.
 
 Uses the Debian `chromium` package (`/usr/bin/chromium`, installed by .ci/run), driven by
 Playwright with `executable_path`, so no browser is downloaded. Screenshots go to
@@ -15,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from qagraph.encoders import EncoderConfig
+from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.ui.app import launch
 from qagraph.ui.state import AppState
 
@@ -55,7 +58,7 @@ def app_url(
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str):
+def browser():
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"no Chromium at {CHROMIUM}: install the Debian package `chromium`")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -63,21 +66,33 @@ def page(app_url: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.outside = []  # requests leaving the machine: there must be none
-        local = urlparse(app_url).hostname
-
-        def watch(request) -> None:
-            host = urlparse(request.url).hostname
-            if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != local:
-                page.outside.append(request.url)
-
-        page.on("request", watch)
-        page.goto(app_url)
-        page.wait_for_selector("#question textarea")
-        yield page
+        yield browser
         browser.close()
+
+
+def open_page(browser, url: str):
+    """A page on `url` recording in `page.outside` every request that leaves the machine."""
+    page = browser.new_page(viewport={"width": 1400, "height": 950})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.outside = []  # requests leaving the machine: there must be none
+    local = urlparse(url).hostname
+
+    def watch(request) -> None:
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != local:
+            page.outside.append(request.url)
+
+    page.on("request", watch)
+    page.response = page.goto(url, wait_until="load")
+    page.wait_for_selector("#question textarea")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url: str):
+    page = open_page(browser, app_url)
+    yield page
+    page.close()
 
 
 def expect(locator):
@@ -165,3 +180,69 @@ def test_7_sources_tab_and_no_request_left_the_machine(page) -> None:
     expect(page.locator("#sources-table")).to_contain_text("000_bf0be15a9e8227b4.txt")
     shot(page, "06-sources")
     assert page.outside == []
+
+
+# An answer written to make every reader's browser call out (a tracking pixel, a remote
+# markdown image, a CSS background) or run code (script, handler, javascript: links).
+PIXEL = "http://198.51.100.7/pixel.png"
+HOSTILE_QUESTION = "What does a tracking pixel look like?"
+HOSTILE_DOC = f"""Q: {HOSTILE_QUESTION}
+A one-pixel image: <img src={PIXEL} onerror="window.__pwned = 'onerror'" width=1>
+or in markdown ![pixel](https://198.51.100.8/p.png) inside a page.
+<script>window.__pwned = 'script'</script>
+<div style="background-image: url(http://198.51.100.9/bg.png)">styled</div>
+Click [here](javascript:window.__pwned='markdown-link') or
+<a href="javascript:window.__pwned='html-link'">here</a>.
+<img src=x onerror="window.__pwned = 'onerror-local'">
+
+Q: What is overfitting?
+A model that memorises the noise of its training data instead of the signal.
+
+Q: What is a confusion matrix?
+A table of true positives, false positives, true negatives and false negatives.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory, hashing_encoder) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "docs").mkdir()
+    (root / "docs" / "pixel.md").write_text(HOSTILE_DOC, encoding="utf-8")
+    config = IngestConfig(encoder=EncoderConfig(model=hashing_encoder.name), progress=False)
+    assert ingest([root / "docs"], store=root / "store", config=config).ok
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRADIO_TEMP_DIR", str(root / "gradio"))
+    state = AppState(root / "store", encoder=hashing_encoder)
+    demo, _, url = launch(state, port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()
+        mp.undo()
+
+
+def test_8_a_hostile_answer_fetches_and_runs_nothing(browser, hostile_url: str) -> None:
+    page = open_page(browser, hostile_url)
+    try:
+        page.fill("#question textarea", HOSTILE_QUESTION)
+        page.keyboard.press("Enter")
+        answer = page.locator("#chat .bot").last
+        expect(answer).to_contain_text("— pixel.md")
+        # Remote images are links naming their host, which the reader may choose to follow.
+        pixel = answer.get_by_text("[image: 198.51.100.7/pixel.png]")
+        expect(pixel).to_have_attribute("href", PIXEL)
+        expect(answer).to_contain_text("[image: 198.51.100.8/p.png]")
+        expect(answer).to_contain_text("<script>window.__pwned = 'script'</script>")
+        # Show the sources too, and give late loads and handlers time to fire.
+        expect(page.locator("#sources")).to_contain_text("Original text")
+        page.wait_for_timeout(1500)
+        shot(page, "07-hostile-answer")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        hrefs = answer.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert not [h for h in hrefs if h.lower().startswith("javascript:")]
+        # Nothing left the machine: not even a request the page's policy would block.
+        assert page.outside == []
+        policy = page.response.headers["content-security-policy"]
+        assert "img-src 'self' data: blob:" in policy
+    finally:
+        page.close()

@@ -70,6 +70,16 @@ def test_why_leans_on_the_previous_topic(ui_state) -> None:
     assert follow.turn["kind"] == "bare" and "dropout" in follow.turn["query"]
 
 
+def test_a_question_naming_a_new_topic_is_answered_on_that_topic(ui_state) -> None:
+    # Reported: read as "Explain PCA and bias-variance tradeoff's significance." and
+    # answered with the bias-variance node.
+    first = chat.reply(ui_state.snapshot, "Explain the bias-variance tradeoff")
+    reply = chat.reply(ui_state.snapshot, "Explain PCA and its significance.", [first.turn])
+    assert reply.turn["kind"] == "" and reply.turn["query"] == "Explain PCA and its significance."
+    assert "Read as" not in reply.markdown
+    assert "**Q:** Explain PCA and its significance." in reply.markdown
+
+
 def test_buttons_are_not_read_as_follow_ups(ui_state) -> None:
     first = chat.reply(ui_state.snapshot, "What is L1 regularization?")
     reply = chat.reply(ui_state.snapshot, "overfitting", [first.turn], followup=False)

@@ -114,3 +114,88 @@ def test_swap_token_needs_one_unambiguous_match() -> None:
 def test_substitute_keeps_a_query_without_the_topic_words() -> None:
     previous = Topic("Explain regularization", ("l1 regularization",), ("lasso",))
     assert substitute(previous, "dropout", no_concepts) == "Explain dropout"
+
+
+BIAS = Topic(
+    "Explain the bias-variance tradeoff", ("bias-variance tradeoff",), ("bias-variance tradeoff",)
+)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Explain PCA and its significance.",  # the reported case: was read as the tradeoff's
+        "What is PCA and how does it work?",
+        "PCA: what is it?",
+        "What is PCA, and why is it used?",
+        "Explain t-SNE and its use.",  # an unknown name still is the object of "explain"
+        "Is it true that PCA reduces variance?",  # "it" refers to nothing
+        "What is it called when a model memorises noise?",
+    ],
+)
+def test_a_question_naming_its_own_topic_is_never_rewritten(message: str) -> None:
+    match = concepts_of("pca", "variance")
+    assert resolve(message, BIAS, match) == Resolution(message)
+
+
+def test_a_concept_in_the_pronouns_own_clause_is_not_its_antecedent() -> None:
+    match = concepts_of("pca", "curse of dimensionality")
+    previous = Topic("What is the curse of dimensionality?", ("curse of dimensionality",),
+                     ("curse of dimensionality",))  # fmt: skip
+    assert resolve("how does PCA help with it?", previous, match) == Resolution(
+        "how does PCA help with curse of dimensionality?", "pronoun"
+    )
+
+
+def test_its_x_asks_about_the_previous_topic() -> None:
+    forest = Topic("What is a random forest?", ("random forest",), ("random forest",))
+    assert resolve("and its disadvantages?", forest, no_concepts) == Resolution(
+        "disadvantages of random forest?", "pronoun"
+    )
+
+
+def test_what_about_for_x_qualifies_unless_x_is_a_related_concept() -> None:
+    tree = Topic("What is a decision tree?", ("decision tree",), ("decision tree",))
+    match = concepts_of("regression", "classification", "decision tree")
+    related = {("classification", "regression")}.__contains__
+
+    def rel(a: str, b: str) -> bool:
+        return related((a, b)) or related((b, a))
+
+    assert resolve("what about for regression?", tree, match, rel) == Resolution(
+        "What is a decision tree for regression?", "qualify"
+    )
+    evaluate = Topic("How do you evaluate a classification model?", ("classification",),
+                     ("classification",))  # fmt: skip
+    assert resolve("what about for regression?", evaluate, match, rel).query == (
+        "How do you evaluate a regression model?"
+    )
+    roc = Topic("What is the ROC curve for binary classification?")
+    assert resolve("and for multi-class?", roc, no_concepts).query == (
+        "What is the ROC curve for multi-class?"
+    )
+
+
+def test_vs_x_compares_with_the_previous_topic() -> None:
+    bagging = Topic("What is bagging?", ("bagging",), ("bagging",))
+    assert resolve("vs boosting?", bagging, no_concepts) == Resolution(
+        "bagging vs boosting?", "compare"
+    )
+
+
+def test_polite_bare_follow_ups() -> None:
+    assert resolve("Can you give an example?", L1, no_concepts).query == (
+        "an example of L1 regularization?"
+    )
+    assert resolve("any drawbacks?", L1, no_concepts).query == "drawbacks of L1 regularization?"
+
+
+def test_a_modifier_swaps_onto_the_topics_head() -> None:
+    batch = Topic("What is batch gradient descent?", ("batch gradient descent",),
+                  ("batch gradient descent",))  # fmt: skip
+    match = concepts_of("mini-batch gradient descent", "batch gradient descent")
+
+    def exact(text: str) -> list[tuple[str, str]]:
+        return [(n, t) for n, t in match(text) if n == text.lower()]
+
+    assert resolve("and mini-batch?", batch, exact).query == "What is mini-batch gradient descent?"

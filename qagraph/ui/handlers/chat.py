@@ -83,8 +83,8 @@ def reply(
         note = f"{UNAVAILABLE} ({snapshot.retrieval_error})."
         return ChatReply(note, turn={"message": message, "query": message, "abstained": True})
     previous = topic_of(turns[-1]) if turns and followup else None
-    match = _matcher(snapshot)
-    resolution = resolve(message, previous, match)
+    match = concept_matcher(snapshot)
+    resolution = resolve(message, previous, match, related_concepts(snapshot))
     if resolution.kind == "pronoun" and not _reads_better(retriever, resolution.query, message):
         resolution = Resolution(message)
     answer = retriever.ask(resolution.query, k=k)
@@ -121,7 +121,7 @@ def reply(
     return ChatReply(markdown, options, sources, turn)
 
 
-def _matcher(snapshot: Snapshot):
+def concept_matcher(snapshot: Snapshot):
     """Concepts named in a text: exact names and aliases first, else retrieval's fuzzy match.
 
     Exact matches come first because a follow-up replaces the words that named the topic,
@@ -136,6 +136,18 @@ def _matcher(snapshot: Snapshot):
         return [(h.name, h.surface) for h in fuzzy.match(text)]
 
     return match
+
+
+def related_concepts(snapshot: Snapshot):
+    """Whether the knowledge graph links two concepts by a `related` edge (either way)."""
+    graph = snapshot.graph
+
+    def related(a: str, b: str) -> bool:
+        return any(name == b for name, _ in graph.related(a)) or any(
+            name == a for name, _ in graph.related(b)
+        )
+
+    return related
 
 
 def _reads_better(retriever: Any, resolved: str, message: str) -> bool:

@@ -57,7 +57,8 @@ def page(snapshot: Snapshot, text: str) -> ConceptPage:
     if name is None:
         near = index.suggest(text, limit=5)
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        return ConceptPage(None, f"No concept matches “{text}”.{hint}", neighbours=near)
+        shown = render.inline(text)
+        return ConceptPage(None, f"No concept matches “{shown}”.{hint}", neighbours=near)
     card = index.card(name)
     figure = neighbourhood_figure(index.neighbourhood(name))
     neighbours = list(dict.fromkeys([*card.broader, *card.narrower, *card.related]))
@@ -68,13 +69,17 @@ def page(snapshot: Snapshot, text: str) -> ConceptPage:
 def card_md(card: ConceptCard) -> str:
     """Aliases, broader, narrower and related concepts of a card."""
     n_sources = len(card.nodes_by_source)
+
+    def names(items: Any) -> str:
+        return ", ".join(render.inline(n) for n in items) or "—"
+
     rows = [
-        f"## {card.name}",
+        f"## {render.inline(card.name)}",
         f"Mentioned by **{card.n_nodes}** question(s) in **{n_sources}** source(s).",
-        f"**Also written:** {', '.join(card.aliases) or '—'}  ",
-        f"**Broader:** {', '.join(card.broader) or '—'}  ",
-        f"**Narrower:** {', '.join(card.narrower) or '—'}  ",
-        f"**Related:** {', '.join(card.related[:15]) or '—'}",
+        f"**Also written:** {names(card.aliases)}  ",
+        f"**Broader:** {names(card.broader)}  ",
+        f"**Narrower:** {names(card.narrower)}  ",
+        f"**Related:** {names(card.related[:15])}",
     ]
     return "\n\n".join(rows[:2]) + "\n\n" + "\n".join(rows[2:])
 
@@ -85,9 +90,9 @@ def nodes_md(card: ConceptCard) -> str:
         return "*No question mentions this concept.*"
     parts = []
     for source, nodes in sorted(card.nodes_by_source.items()):
-        parts.append(f"#### {source} ({len(nodes)})")
+        parts.append(f"#### {render.inline(source, escape='*')} ({len(nodes)})")
         for node in nodes:
-            answer = node.answer.strip() or "*No answer in this source.*"
+            answer = render.markdown(node.answer.strip()) or "*No answer in this source.*"
             parts.append(
                 f"<details><summary>{_summary(node)}</summary>\n\n"
                 f"{render.citation_md(node)}\n\n{answer}\n\n</details>"

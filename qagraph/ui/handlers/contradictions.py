@@ -132,7 +132,8 @@ def detail(snapshot: Snapshot, number: int | None) -> tuple[str, str, str]:
     flag = items[int(number) - 1]
     header = (
         f"### ⚠ {flag.kind} contradiction (confidence {flag.score:.2f})\n"
-        f"- **A:** “{flag.evidence_a}”\n- **B:** “{flag.evidence_b}”"
+        f"- **A:** “{render.inline(flag.evidence_a)}”\n"
+        f"- **B:** “{render.inline(flag.evidence_b)}”"
     )
     return (
         header,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qagraph.errors import QagraphError
+from qagraph.ui import render
 from qagraph.ui.figures import metrics_figure
 from qagraph.ui.state import Snapshot
 
@@ -208,7 +209,8 @@ def _cell_list(items: Iterable[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+    # Stored questions: sanitized like every other stored text, then made safe in a cell.
+    return render.inline(text).replace("|", "\\|")
 
 
 def _labels() -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from qagraph.ui import render
 from qagraph.ui.handlers import chat
 from qagraph.ui.state import AppState
 
@@ -66,7 +67,8 @@ def respond(
         return _plain(history), list(turns or []), gr.skip(), ""
     reply = chat.reply(state.snapshot, message, turns or [], followup=followup)
     new_history = _plain(history) + [
-        {"role": "user", "content": message},
+        # As markdown, the message could load an image too: typed or from a concept button.
+        {"role": "user", "content": render.markdown(message)},
         {"role": "assistant", "content": reply.markdown, "options": reply.options},
     ]
     return new_history, [*(turns or []), reply.turn], _sources_header(reply.turn), ""
@@ -75,8 +77,8 @@ def respond(
 def _sources_header(turn: dict[str, Any]) -> str:
     """The sources panel of a turn, under the question it answers (as read, if rewritten)."""
     message, query = turn.get("message", ""), turn.get("query", "")
-    read = f" *(read as “{query}”)*" if query and query != message else ""
-    return f"**Sources for:** {message}{read}\n\n{turn.get('sources', '')}"
+    read = f" *(read as “{render.inline(query)}”)*" if query and query != message else ""
+    return f"**Sources for:** {render.inline(message)}{read}\n\n{turn.get('sources', '')}"
 
 
 def build(state: AppState) -> None:
