@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 from qagraph.cli import contradictions_cmd
-from qagraph.cli.common import add_options, open_retriever, positive_int, print_result
+from qagraph.cli.common import (
+    add_options,
+    encoder_config,
+    open_retriever,
+    positive_int,
+    print_json,
+    print_result,
+)
 from qagraph.errors import QagraphError
 from qagraph.eval.runner import SPLIT_CHOICES, VARIANTS, EvalConfig
 
@@ -40,6 +47,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="FILE",
         help="evaluation set (JSONL; default: the set shipped with qagraph)",
+    )
+    parser.add_argument(
+        "--corpus",
+        default=None,
+        metavar="NAME|DIR",
+        help="evaluate on another corpus: a packaged one (see --list-corpora) or a folder "
+        "holding documents and a queries.jsonl; its store is built in a cache on first use",
+    )
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="leave one corpus out: fit abstention on the other corpora, report on each "
+        "held-out one beside the plain dense baseline",
+    )
+    parser.add_argument(
+        "--list-corpora", action="store_true", help="list the packaged corpora and exit"
     )
     parser.add_argument(
         "--split",
@@ -95,6 +118,14 @@ def _failures_of(choice: str | None, variants: tuple[str, ...]) -> tuple[str, ..
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "contradictions", None) is not None:
         return contradictions_cmd.run_eval(args)
+    from qagraph.eval import corpora
+
+    if args.list_corpora:
+        print("\n".join(corpora.available()))
+        return 0
+    if args.cross:
+        return _run_cross(args)
+    from qagraph.eval.baseline import WithBaseline
     from qagraph.eval.dataset import load_eval_set, resolve
     from qagraph.eval.report import format_text
     from qagraph.eval.runner import run_eval
@@ -108,11 +139,43 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     failures_of = _failures_of(args.failures, config.variants)
-    eval_set = load_eval_set(config.set_path)
-    retriever = open_retriever(args)
+    if args.corpus is not None:
+        from qagraph.encoders import load_encoder
+        from qagraph.retrieval import Retriever
+
+        corpus = corpora.find_corpus(args.corpus)
+        encoder = encoder_config(args)
+        store = corpora.corpus_store(corpus, encoder)
+        retriever = Retriever.open(store, encoder=load_encoder(encoder))
+        eval_set = load_eval_set(args.set or corpus.queries)
+    else:
+        eval_set = load_eval_set(config.set_path)
+        retriever = open_retriever(args)
     dataset = resolve(eval_set.select(config.split), retriever.kb)
-    report = run_eval(retriever, dataset, config, progress=_progress_bar())
+    report = run_eval(WithBaseline(retriever), dataset, config, progress=_progress_bar())
     print_result(args, report, lambda r: format_text(r, failures_of=failures_of))
+    return 0
+
+
+def _run_cross(args: argparse.Namespace) -> int:
+    from qagraph.eval import corpora
+    from qagraph.eval.cross import cross_json, format_cross, run_cross
+
+    if args.corpus is not None:
+        raise QagraphError("--cross runs every packaged corpus; leave out --corpus")
+    chosen = [corpora.find_corpus(n) for n in corpora.available()]
+    if len(chosen) < 2:
+        raise QagraphError("--cross needs at least two corpora (see --list-corpora)")
+    rows = run_cross(
+        chosen,
+        encoder=encoder_config(args),
+        bootstrap_samples=args.samples,
+        progress=lambda name: print(f"qagraph: evaluated {name}", file=sys.stderr),
+    )
+    if args.json:
+        print_json(cross_json(rows))
+    else:
+        print(format_cross(rows))
     return 0
 
 

@@ -12,10 +12,13 @@ from typing import Any, NamedTuple
 from qagraph.errors import QagraphError
 from qagraph.eval.dataset import ResolvedQuery
 from qagraph.eval.metrics import MetricValue, QueryScore
+from qagraph.retrieval.fusion import VARIANTS as RETRIEVAL_VARIANTS
 
 # The level of the bootstrap confidence intervals.
 CONFIDENCE = 0.95
-VARIANTS = ("lexical", "dense", "hybrid", "hybrid+graph")
+# The retrieval variants (their one registry is `qagraph.retrieval.fusion.VARIANTS`) and the
+# plain dense baseline that evaluation runs beside them (`qagraph.eval.baseline`).
+VARIANTS = (*RETRIEVAL_VARIANTS, "baseline")
 SPLIT_CHOICES = ("dev", "test", "all")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qagraph.errors import QagraphError
+from qagraph.eval.results import VARIANTS as EVAL_VARIANTS
 from qagraph.ui import render
 from qagraph.ui.figures import metrics_figure
 from qagraph.ui.state import Snapshot
@@ -23,7 +24,8 @@ from qagraph.ui.state import Snapshot
 logger = logging.getLogger(__name__)
 
 SPLITS = ("test", "dev", "all")
-VARIANTS = ("lexical", "dense", "hybrid", "hybrid+graph")
+# The variants evaluation knows: the retrieval variants and the plain dense baseline.
+VARIANTS = EVAL_VARIANTS
 METRICS = ("hit@1", "mrr@10", "ndcg@10", "recall@5", "oos_accuracy", "false_abstain")
 FAILURE_HEADERS = ["query id", "kind", "query", "why it failed", "expected", "top results"]
 
@@ -124,6 +126,7 @@ def run(
     if snapshot.retriever is None:
         raise QagraphError(snapshot.retrieval_error or "retrieval not available")
     try:
+        from qagraph.eval.baseline import WithBaseline
         from qagraph.eval.dataset import load_eval_set, resolve
         from qagraph.eval.runner import EvalConfig, run_eval
     except ImportError as exc:
@@ -138,7 +141,8 @@ def run(
     )
     dataset = load_eval_set(config.set_path)
     resolved = resolve(dataset.queries, snapshot.kb)
-    report = run_eval(snapshot.retriever, resolved, config, progress=progress)
+    searcher = WithBaseline(snapshot.retriever)
+    report = run_eval(searcher, resolved, config, progress=progress)
     return view(report)
 
 
