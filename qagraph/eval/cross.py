@@ -50,6 +50,7 @@ def run_cross(
     *,
     encoder: EncoderConfig | None = None,
     bootstrap_samples: int = 1000,
+    features: Sequence[str] = FEATURES,
     progress: Callable[[str], None] | None = None,
 ) -> list[CrossRow]:
     """Leave-one-corpus-out evaluation over `corpora` (at least two).
@@ -71,7 +72,7 @@ def run_cross(
         rows = [r for o in others for r in rows_of[o][0]]
         labels = [y for o in others for y in rows_of[o][1]]
         model = fit_logistic(
-            rows, labels, features=FEATURES, l2=1.0, balanced=True, note=f"fit on {others}"
+            rows, labels, features=features, l2=1.0, balanced=True, note=f"fit on {others}"
         )
         retriever, queries = opened[corpus.name]
         retriever.abstainer = Abstainer(model)  # this retriever serves this evaluation only
