@@ -135,7 +135,8 @@ def _print_card(graph: ConceptGraph, card: dict[str, Any]) -> None:
         print(f"  {source}")
         for node in (graph.kb.node(i) for i in ids):
             number = f" #{node.number}" if node.number else ""
-            print(f"    L{node.line_start}-{node.line_end}{number}: {node.question}")
+            where = node.location or f"L{node.line_start}-{node.line_end}"
+            print(f"    {where}{number}: {node.question}")
 
 
 def _print_stats(stats: dict[str, Any]) -> None:

@@ -42,7 +42,7 @@ def _cite(node: QANode) -> str:
     parts = [f"{node.source} #{node.number}" if node.number else node.source]
     if node.section:
         parts.append(node.section)
-    parts.append(f"lines {node.line_start}-{node.line_end}")
+    parts.append(node.location or f"lines {node.line_start}-{node.line_end}")
     return ", ".join(parts)
 
 

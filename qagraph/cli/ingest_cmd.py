@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from qagraph.cli.common import add_options, encoder_config, print_json, store_path
-from qagraph.ingest.pipeline import IngestConfig, ingest, resolve_build_config
+from qagraph.ingest.pipeline import (
+    DEFAULT_MAX_ANSWER_CHARS,
+    DEFAULT_MAX_FILE_MB,
+    IngestConfig,
+    ingest,
+    resolve_build_config,
+)
 from qagraph.ingest.readers import SUPPORTED_TYPES
 
 
@@ -16,10 +23,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "ingest",
         help="read Q&A documents and build the store",
         description=f"Read Q&A documents ({SUPPORTED_TYPES}; folders are searched "
-        "recursively), split them into question/answer nodes and write the store. Without "
-        "PATH, the bundled corpus is ingested.",
+        "recursively; web pages by their http:// or https:// URL), split them into "
+        "question/answer nodes and write the store. Without PATH, the bundled corpus is "
+        "ingested.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders, or URLs of web pages (kept in the store as fetched, cited by URL)",
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every URL again; by default a page the store already holds is read from "
+        "the copy it keeps",
+    )
     parser.add_argument(
         "--add", action="store_true", help="keep the store's other sources instead of replacing"
     )
@@ -47,8 +66,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="forget the settings the store was built with (model, glossaries, concept "
         "settings): use the defaults and this command's options",
     )
+    parser.add_argument(
+        "--max-file-mb",
+        type=megabytes,
+        default=DEFAULT_MAX_FILE_MB,
+        metavar="MB",
+        help=f"skip documents larger than MB megabytes (1 MB = 1,000,000 bytes; default "
+        f"{DEFAULT_MAX_FILE_MB:g}); answers longer than {DEFAULT_MAX_ANSWER_CHARS:,} characters "
+        "are stored cut, with a warning",
+    )
     add_options(parser)
     parser.set_defaults(run=run)
+
+
+def megabytes(text: str) -> float:
+    """An argparse type: a number of megabytes above 0, such as 10 or 0.5."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value * 1_000_000 < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of megabytes above 0, such as {DEFAULT_MAX_FILE_MB:g} or 0.5, "
+            f"not {text!r}"
+        )
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         encoder=encoder_config(args),
         # Not into a log file or pipe, where each redraw would be one more line.
         progress=not args.no_progress and not args.json and sys.stderr.isatty(),
+        max_file_mb=args.max_file_mb,
     )
     # The store's own settings, unless given on this command (--model, not $QAGRAPH_MODEL,
     # which only picks the model of a new store, as for `ask`).
@@ -69,7 +112,15 @@ def run(args: argparse.Namespace) -> int:
     )
     for note in notes:
         print(f"qagraph: {note}", file=sys.stderr)
-    result = ingest(args.paths or None, store=store_path(args), config=config, add=args.add)
+    result = ingest(
+        args.paths or None,
+        store=store_path(args),
+        config=config,
+        add=args.add,
+        refresh=args.refresh,
+    )
+    for note in result.notes:
+        print(f"qagraph: {note}", file=sys.stderr)
     if args.json:
         print_json(
             {
@@ -77,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
                 "nodes": result.nodes,
                 "files": [r._asdict() for r in result.reports],
                 "problems": result.problems,
+                "notes": list(result.notes),
             }
         )
     else:

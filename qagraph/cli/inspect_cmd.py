@@ -13,7 +13,7 @@ from typing import Any
 
 from qagraph.cli.common import add_options, print_json
 from qagraph.errors import QagraphError
-from qagraph.ingest.readers import ReadError, iter_input_files, read_document
+from qagraph.ingest.readers import SUPPORTED_TYPES, ReadError, iter_input_files, read_document
 from qagraph.ingest.split import SplitReport, inspect_document
 
 
@@ -21,8 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "inspect",
         help="show how documents split into questions, and what was skipped",
-        description="Split files (or folders) as ingest would and show the result: per node "
-        "the question, its lines and the rule that made it, and the navigation skipped. "
+        description=f"Split files ({SUPPORTED_TYPES}) or folders as ingest would and show the "
+        "result: per node the question, its lines (its page, cells or paragraphs in a PDF, "
+        "notebook or Word file) and the rule that made it, and the navigation skipped. "
         "With several files, a summary table. The store is not touched.",
     )
     parser.add_argument("paths", nargs="+", metavar="FILE", help="files or folders")
@@ -71,6 +72,7 @@ def _doc_json(name: str, report: SplitReport) -> dict[str, Any]:
                 "question": n.question,
                 "line_start": n.line_start,
                 "line_end": n.line_end,
+                "location": n.location,
                 "rule": rule,
                 "answered": n.answered,
                 "section": n.section,
@@ -85,7 +87,8 @@ def _detail(name: str, report: SplitReport) -> str:
     out = [f"{name}:"]
     for node, rule in zip(report.nodes, report.rules, strict=True):
         flag = "" if node.answered else "  [unanswered]"
-        out.append(f"  L{node.line_start}-{node.line_end}  {node.question}{flag}")
+        where = node.location or f"L{node.line_start}-{node.line_end}"
+        out.append(f"  {where}  {node.question}{flag}")
         out.append(f"      rule: {rule}")
     for s in report.skipped:
         out.append(f"  skipped L{s.line_start}-{s.line_end}: {s.reason}")

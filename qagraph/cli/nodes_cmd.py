@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     for n in nodes:
         number = f" #{n.number}" if n.number else ""
         flag = "" if n.answered else "  [unanswered]"
-        print(f"{n.source}{number} L{n.line_start}-{n.line_end}: {n.question}{flag}")
+        where = n.location or f"L{n.line_start}-{n.line_end}"
+        print(f"{n.source}{number} {where}: {n.question}{flag}")
     print(f"{len(nodes)} nodes")
     return 0

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -36,9 +38,10 @@ from qagraph.ingest.contradictions import (
 )
 from qagraph.ingest.graph import GraphConfig, build_graph
 from qagraph.ingest.links import LinkConfig
-from qagraph.ingest.readers import iter_input_files, printable_name, read_document
+from qagraph.ingest.readers import MB, iter_input_files, printable_name, read_document
 from qagraph.ingest.related import RelatedConfig
 from qagraph.ingest.split import SplitterConfig, split_document
+from qagraph.ingest.web import FetchConfig, WebPage, fetch_pages, kept_page, split_urls
 from qagraph.kb import Store, StoreError
 from qagraph.kb.manifest import CACHE_DIR, BuildConfig, GlossaryRecord
 from qagraph.kb.records import Edge, QANode, SourceDoc
@@ -51,6 +54,14 @@ SPLITTER_VERSION = 1
 _GLOSSARY_FIELDS = frozenset({"glossary_paths", "builtin_glossary", "glossary_texts"})
 
 _Settings = TypeVar("_Settings", ConceptConfig, LinkConfig, RelatedConfig)
+
+#: Largest document read, in megabytes (1 MB = 1,000,000 bytes): `IngestConfig.max_file_mb`.
+DEFAULT_MAX_FILE_MB = 10.0
+#: Longest answer stored, in characters: `IngestConfig.max_answer_chars`.
+DEFAULT_MAX_ANSWER_CHARS = 20_000
+#: The smallest `max_answer_chars` accepted: below it a cut answer would be mostly the note.
+MIN_ANSWER_CHARS = 200
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def bundled_corpus() -> Path:
@@ -69,6 +80,16 @@ class IngestConfig:
         contradictions: How contradictions between answers are detected.
         graph: Concepts (glossary files, thresholds) and graph links.
         progress: Show a progress bar on stderr.
+        fetch: Limits of fetching web pages given by URL (timeouts, size, redirects).
+        max_file_mb: Largest document read, in megabytes (1 MB = 1,000,000 bytes); a
+            larger file is skipped with a one-line report. None: no limit.
+        max_answer_chars: Longest answer stored, in characters. A longer one is cut at a
+            line break at or before this length, ends with a note saying so and where the
+            full answer is, and the source gets a warning; the node still cites the whole
+            answer's lines. None: never cut.
+
+    Raises:
+        ValueError: A limit outside its allowed values (the message names them).
     """
 
     splitter: SplitterConfig = field(default_factory=SplitterConfig)
@@ -77,6 +98,36 @@ class IngestConfig:
     contradictions: ContradictionConfig = field(default_factory=ContradictionConfig)
     graph: GraphConfig = field(default_factory=GraphConfig)
     progress: bool = True
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    max_file_mb: float | None = DEFAULT_MAX_FILE_MB
+    max_answer_chars: int | None = DEFAULT_MAX_ANSWER_CHARS
+
+    def __post_init__(self) -> None:
+        mb = self.max_file_mb
+        if mb is not None and (
+            isinstance(mb, bool)
+            or not isinstance(mb, (int, float))
+            or not math.isfinite(mb)
+            or mb * MB < 1
+        ):
+            raise ValueError(
+                f"max_file_mb must be a number of megabytes above 0 (default "
+                f"{DEFAULT_MAX_FILE_MB:g}), or None for no limit; not {mb!r}"
+            )
+        chars = self.max_answer_chars
+        if chars is not None and (
+            isinstance(chars, bool) or not isinstance(chars, int) or chars < MIN_ANSWER_CHARS
+        ):
+            raise ValueError(
+                f"max_answer_chars must be a whole number of characters, at least "
+                f"{MIN_ANSWER_CHARS} (default {DEFAULT_MAX_ANSWER_CHARS}), or None for no "
+                f"limit; not {chars!r}"
+            )
+
+    @property
+    def max_file_bytes(self) -> int | None:
+        """`max_file_mb` in bytes, or None for no limit."""
+        return None if self.max_file_mb is None else int(self.max_file_mb * MB)
 
 
 class FileReport(NamedTuple):
@@ -105,13 +156,15 @@ class EmbedStats(NamedTuple):
 
 
 class IngestResult(NamedTuple):
-    """The outcome of one ingest run."""
+    """The outcome of one ingest run (`notes`: for the user, e.g. a web page reused from
+    the store's copy)."""
 
     reports: list[FileReport]
     problems: list[str]
     store: Path
     nodes: int
     embedded: EmbedStats | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -122,6 +175,7 @@ class IngestResult(NamedTuple):
 class _Parsed(NamedTuple):
     source: SourceDoc
     nodes: list[QANode]
+    page: WebPage | None = None  # a web page, kept in the store as fetched
 
 
 def ingest(
@@ -130,15 +184,19 @@ def ingest(
     store: str | Path,
     config: IngestConfig | None = None,
     add: bool = False,
+    refresh: bool = False,
 ) -> IngestResult:
     """Read, split and store documents.
 
     Args:
-        paths: Files or folders (recursive); None or empty means the bundled corpus.
+        paths: Files or folders (recursive), and web pages by URL (http:// or https://,
+            cited by their URL); None or empty means the bundled corpus.
         store: The store folder to write.
         config: Pipeline settings, recorded in the store's manifest; None reuses the ones
             the store was built with (see `resolve_build_config`), else the defaults.
         add: Keep the sources already in the store that this run does not replace.
+        refresh: Fetch every URL again, even one the store keeps a copy of (by default
+            that copy is read again, so the page's nodes stay as they were).
 
     Returns:
         Per-file reports, path-level problems and the number of nodes stored. Nothing is
@@ -155,7 +213,8 @@ def ingest(
             logger.info("%s", note)
     # Before reading any document: a bad glossary fails now, not after every file is split.
     config, glossaries = _read_glossaries(config)
-    files, problems = iter_input_files(list(paths) if paths else [bundled_corpus()])
+    urls, local = split_urls(list(paths or ()))
+    files, problems = iter_input_files(local or ([] if urls else [bundled_corpus()]))
     reports: list[FileReport] = []
     parsed: list[_Parsed] = []
     bar = tqdm(files, desc="ingest", unit="file", disable=not config.progress, leave=False)
@@ -164,25 +223,44 @@ def ingest(
         reports.append(report)
         if result is not None:
             parsed.append(result)
+    pages, failed, fetch_notes = fetch_pages(urls, target, config.fetch, refresh=refresh)
+    reports += [FileReport(url, 0, 0, (), reason) for url, reason in failed]
+    for page in pages:
+        report, result = _ingest_page(page, config)
+        reports.append(report)
+        if result is not None:
+            parsed.append(result)
     total = sum(len(p.nodes) for p in parsed)
     if total == 0:
-        return IngestResult(reports, problems, target.path, 0)
+        return IngestResult(reports, problems, target.path, 0, notes=tuple(fetch_notes))
     if add and target.exists:
         parsed = _merge_previous(target, parsed)
         total = sum(len(p.nodes) for p in parsed)
     embedded = _write(target, parsed, config, glossaries)
-    return IngestResult(reports, problems, target.path, total, embedded)
+    return IngestResult(reports, problems, target.path, total, embedded, tuple(fetch_notes))
+
+
+def _ingest_page(page: WebPage, config: IngestConfig) -> tuple[FileReport, _Parsed | None]:
+    """A web page, read from a staged copy and cited by its URL."""
+    with page.staged() as path:
+        report, result = _ingest_file(path, page.url, config)
+    if result is None:
+        return report, None
+    source = dataclasses.replace(result.source, path=page.url)
+    return report, _Parsed(source, result.nodes, page)
 
 
 def _ingest_file(path: Path, name: str, config: IngestConfig) -> tuple[FileReport, _Parsed | None]:
     try:
-        doc = read_document(path, name=name)
+        doc = read_document(path, name=name, max_bytes=config.max_file_bytes)
     except QagraphError as exc:
         return FileReport(name, 0, 0, (), _strip_name(str(exc), name)), None
     nodes = split_document(doc, config.splitter)
     if not nodes:
         return FileReport(name, 0, 0, doc.warnings, "no questions found"), None
     warnings = list(doc.warnings)
+    if config.max_answer_chars is not None:
+        nodes = [_cap_answer(n, config.max_answer_chars, warnings) for n in nodes]
     unanswered = sum(not n.answered for n in nodes)
     source = SourceDoc(
         name=doc.name,
@@ -195,6 +273,56 @@ def _ingest_file(path: Path, name: str, config: IngestConfig) -> tuple[FileRepor
     return FileReport(name, len(nodes), unanswered, tuple(warnings), None), _Parsed(source, nodes)
 
 
+def _cap_answer(node: QANode, limit: int, warnings: list[str]) -> QANode:
+    """`node` with its answer cut to at most `limit` characters plus a note, if longer.
+
+    The cut falls on the last line break at or before `limit` (mid-line only when the
+    answer's first half holds none), and a code fence left open is closed so the note is
+    not shown as code. `line_start` and `line_end` are kept: the citation still covers
+    the whole answer in the source, and the note says where it is.
+    """
+    length = len(node.answer)
+    if length <= limit:
+        return node
+    head = node.answer[:limit]
+    if (newline := head.rfind("\n")) >= limit // 2:
+        head = head[:newline]
+    head = head.rstrip()
+    kept = len(head)
+    fence = _open_fence(head)
+    if fence:
+        head += "\n" + fence
+    lines = f"lines {node.line_start}-{node.line_end}"
+    head += (
+        f"\n\n*[Answer cut: it has {length:,} characters, of which the first {kept:,} "
+        f"are kept here. The full answer is in {node.source}, {lines}.]*"
+    )
+    question = node.question if len(node.question) <= 60 else node.question[:57] + "..."
+    warnings.append(
+        f"{node.source}: the answer to {question!r} ({lines}) has {length:,} characters; "
+        f"only the first {kept:,} are stored (limit: max_answer_chars = {limit:,})"
+    )
+    logger.info("%s: answer at %s cut from %d to %d characters", node.source, lines, length, limit)
+    return dataclasses.replace(node, answer=head)
+
+
+def _open_fence(text: str) -> str | None:
+    """The fence (```` ``` ```` or `~~~`) of a code block `text` leaves open, or None."""
+    fence: str | None = None
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marker = match.group(1)
+        if fence is None:
+            fence = marker
+        elif (
+            marker[0] == fence[0] and len(marker) >= len(fence) and not line[match.end() :].strip()
+        ):
+            fence = None
+    return fence
+
+
 def _strip_name(message: str, name: str) -> str:
     prefix = f"{name}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
@@ -204,7 +332,7 @@ def _merge_previous(target: Store, parsed: list[_Parsed]) -> list[_Parsed]:
     replaced = {p.source.name for p in parsed}
     with target.open() as kb:
         kept = [
-            _Parsed(src, kb.nodes(source=src.name))
+            _Parsed(src, kb.nodes(source=src.name), kept_page(kb, src.name))
             for src in kb.sources()
             if src.name not in replaced
         ]
@@ -235,6 +363,9 @@ def _write(
         nodes = graph.nodes
         with target.writer() as writer:
             writer.add_sources(p.source for p in parsed)
+            for p in parsed:
+                if p.page is not None:
+                    p.page.store_in(writer)
             writer.add_nodes(nodes)
             writer.add_concepts(graph.concepts)
             edges = _edges(parsed) + graph.edges

@@ -63,6 +63,7 @@ def _qa_attrs(node: QANode) -> dict[str, Any]:
         "section": node.section or "",
         "line_start": node.line_start,
         "line_end": node.line_end,
+        "location": node.location or "",
         "answered": node.answered,
     }
 

@@ -19,9 +19,11 @@ from typing import Any
 from qagraph.kb.manifest import (
     COLUMNS,
     DB_FILE,
+    OPTIONAL_COLUMNS,
     OPTIONAL_TABLES,
     StoreError,
     load_manifest,
+    snapshots_of,
     verify_parts,
 )
 from qagraph.kb.records import EDGE_KINDS, Concept, Edge, QANode, SourceDoc
@@ -140,6 +142,16 @@ class KnowledgeBase:
             raise KeyError(f"no file {name!r} registered in the knowledge base at {self._path}")
         return self._path / name
 
+    def snapshot(self, source: str) -> Path | None:
+        """The copy of a source the generation keeps (a web page as fetched), or None."""
+        found = snapshots_of(self._path, self._manifest).get(source)
+        return found[0] if found else None
+
+    def snapshots(self) -> dict[str, dict[str, Any]]:
+        """What the manifest records of each kept copy (URL, content type, fetch time), by
+        source name."""
+        return {name: info for name, (_, info) in snapshots_of(self._path, self._manifest).items()}
+
     def verify(self) -> list[str]:
         """Hash every registered file and compare it with the manifest.
 
@@ -190,7 +202,9 @@ def load_generation(root: Path, generation: str) -> KnowledgeBase:
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             rows = {
-                t: conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY rowid").fetchall()
+                t: conn.execute(
+                    f"SELECT {_select_list(conn, t, cols)} FROM {t} ORDER BY rowid"
+                ).fetchall()
                 if t in tables or t not in OPTIONAL_TABLES
                 else []
                 for t, cols in COLUMNS.items()
@@ -220,6 +234,7 @@ def load_generation(root: Path, generation: str) -> KnowledgeBase:
                 line_end=r[7],
                 answered=bool(r[8]),
                 concepts=tuple(json.loads(r[9])),
+                location=r[10],
             )
             for r in rows["nodes"]
         ]
@@ -252,3 +267,15 @@ def load_generation(root: Path, generation: str) -> KnowledgeBase:
         edges=edges,
         concepts=concepts,
     )
+
+
+def _select_list(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> str:
+    """`columns` for a SELECT, with NULL standing in for optional ones the table lacks.
+
+    A store written before a column was added (see `OPTIONAL_COLUMNS`) still opens.
+    """
+    optional = OPTIONAL_COLUMNS.get(table, frozenset())
+    if not optional:
+        return ", ".join(columns)
+    present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    return ", ".join(c if c in present or c not in optional else "NULL" for c in columns)

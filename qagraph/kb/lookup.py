@@ -1,5 +1,6 @@
 """Resolve what a user types to a concept: names, aliases, variants, acronyms and typos.
 
+Queries and names are read by the text core (`qagraph.kb.text`) and keyed by `term_key`.
 In order: the exact matching key of a name or alias (which already folds case, plurals,
 hyphens and British spellings: "Random-Forests", "normalisation"); the same without a
 generic last word ("max pooling layers", "SVM algorithm"); a typo-tolerant match against
@@ -20,6 +21,7 @@ from rapidfuzz import fuzz, process
 from qagraph.errors import QagraphError
 from qagraph.kb.records import Concept
 from qagraph.kb.terms import american, singular, term_key, term_tokens
+from qagraph.kb.text import normalize, word_spans
 
 # A query this short resolves only exactly.
 _MIN_FUZZY_LEN = 5
@@ -105,7 +107,7 @@ class ConceptLookup:
         }
         # Suggestions compare words, so spaces stay: "random jungle" is near "random forest".
         self._forms = {
-            " ".join(form.lower().split()): key
+            normalize(form): key
             for key, entries in self._by_key.items()
             for _, form in entries
             if key
@@ -120,9 +122,11 @@ class ConceptLookup:
         key = term_key(query)
         if key in self._by_key:
             return self._resolution(key, 100.0, exact=True)
-        words = query.split()
-        if len(words) > 1 and words[-1].lower() in _GENERIC_LAST:
-            shorter = term_key(" ".join(words[:-1]))
+        spans = word_spans(query)
+        last_start, last_end = spans[-1] if spans else (0, 0)
+        if len(spans) > 1 and normalize(query[last_start:last_end]) in _GENERIC_LAST:
+            # The words before the last, as written: the key reads capitals ("CNNs").
+            shorter = term_key(query[:last_start])
             if shorter in self._by_key:
                 return self._resolution(shorter, 100.0, exact=True)
         if len(key) >= _MIN_FUZZY_LEN:
@@ -160,7 +164,7 @@ class ConceptLookup:
 
     def suggest(self, query: str, limit: int = _SUGGEST_LIMIT) -> list[str]:
         """Names of the concepts closest to a query, best first (may be empty)."""
-        text = " ".join(query.lower().split())
+        text = normalize(query)
         if not term_key(query):
             return []
         names: list[str] = []

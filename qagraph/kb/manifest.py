@@ -4,6 +4,7 @@ A store folder looks like this::
 
     DIR/CURRENT                 one line: the name of the live generation folder
     DIR/gen-<timestamp>-<hex>/  store.sqlite, manifest.json and files other stages add
+                                (snapshots/: the web pages ingested by URL, as fetched)
     DIR/cache/                  caches that outlive generations (never touched here)
 
 The manifest's "build" object records how the generation was built (`BuildConfig`), so a
@@ -38,6 +39,10 @@ MANIFEST_FILE = "manifest.json"
 DB_FILE = "store.sqlite"
 CACHE_DIR = "cache"
 BUILD_KEY = "build"
+# Documents kept in the generation as they were read (web pages fetched by URL): files
+# under SNAPSHOT_DIR, listed in the manifest under SNAPSHOTS_KEY by source name.
+SNAPSHOTS_KEY = "snapshots"
+SNAPSHOT_DIR = "snapshots"
 
 GEN_PREFIX = "gen-"
 _GEN_RE = re.compile(r"^gen-\d{8}T\d{12}Z-[0-9a-f]{8}$")
@@ -55,7 +60,8 @@ CREATE TABLE sources (
 CREATE TABLE nodes (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, number TEXT, section TEXT,
     question TEXT NOT NULL, answer TEXT NOT NULL, line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL, answered INTEGER NOT NULL, concepts TEXT NOT NULL
+    line_end INTEGER NOT NULL, answered INTEGER NOT NULL, concepts TEXT NOT NULL,
+    location TEXT
 );
 CREATE INDEX nodes_source ON nodes (source, line_start);
 CREATE TABLE edges (
@@ -82,6 +88,7 @@ COLUMNS = {
         "line_end",
         "answered",
         "concepts",
+        "location",
     ),
     "edges": ("src", "dst", "kind", "weight", "data"),
     "concepts": ("name", "aliases", "broader", "origin"),
@@ -89,6 +96,9 @@ COLUMNS = {
 # Tables added after schema version 1 shipped: a store written before them lacks them and
 # reads as having none of their records.
 OPTIONAL_TABLES = frozenset({"concepts"})
+# Columns added after schema version 1 shipped (all nullable): a store written before them
+# lacks them and reads them as NULL.
+OPTIONAL_COLUMNS = {"nodes": frozenset({"location"})}
 
 
 class StoreError(QagraphError):
@@ -348,6 +358,22 @@ def load_manifest(root: Path, generation: str) -> dict[str, Any]:
         if not isinstance(manifest.get(key), dict):
             raise StoreError(f"store at {root} is corrupt: manifest has no {key!r} object")
     return manifest
+
+
+def snapshots_of(
+    gen_dir: Path, manifest: Mapping[str, Any]
+) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """The kept copies a generation's manifest lists (whose files it registers): by source
+    name, the file and what the manifest records about it."""
+    entries = manifest.get(SNAPSHOTS_KEY)
+    parts = manifest.get("parts", {})
+    if not isinstance(entries, dict):
+        return {}
+    return {
+        name: (gen_dir / entry["file"], dict(entry))
+        for name, entry in entries.items()
+        if isinstance(entry, dict) and entry.get("file") in parts
+    }
 
 
 def verify_parts(gen_dir: Path, parts: dict[str, str]) -> list[str]:

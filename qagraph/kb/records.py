@@ -1,7 +1,8 @@
 """Records shared by every stage: sources, question/answer nodes and graph edges.
 
-The JSON field names are the public interface described in DESIGN.md; `to_json` and
-`from_json` are the only places that know them.
+The JSON field names are the public interface documented in the README (`qagraph nodes
+--json`, `qagraph contradictions --json`); `to_json` and `from_json` are the only places
+that know them.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class QANode:
         line_end: Last line of the answer in the original file (1-based, inclusive).
         answered: False when the source lists the question without a real answer.
         concepts: Names of the concepts the node mentions.
+        location: Where the node sits when lines are not what a reader looks for: "p. 3,
+            lines 12-19" in a PDF, "cells 12-14" in a notebook, "paragraph 7" in a Word
+            file; None for text formats, where `line_start`-`line_end` say it all.
     """
 
     id: str
@@ -100,6 +104,7 @@ class QANode:
     line_end: int
     answered: bool
     concepts: tuple[str, ...] = field(default=())
+    location: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +118,7 @@ class QANode:
             "line_end": self.line_end,
             "answered": self.answered,
             "concepts": list(self.concepts),
+            "location": self.location,
         }
 
     @classmethod
@@ -128,6 +134,7 @@ class QANode:
             line_end=int(data["line_end"]),
             answered=bool(data["answered"]),
             concepts=tuple(data.get("concepts", ())),
+            location=data.get("location"),
         )
 
 

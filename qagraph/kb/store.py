@@ -7,11 +7,13 @@ Only one writer per store at a time is supported; readers may run alongside it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,6 +27,8 @@ from qagraph.kb.manifest import (
     MANIFEST_FILE,
     SCHEMA_SQL,
     SCHEMA_VERSION,
+    SNAPSHOT_DIR,
+    SNAPSHOTS_KEY,
     BuildConfig,
     StoreError,
     default_store_path,
@@ -34,6 +38,7 @@ from qagraph.kb.manifest import (
     read_current,
     remove_older_generations,
     sha256_file,
+    snapshots_of,
     utc_now_iso,
     write_current,
 )
@@ -55,8 +60,18 @@ logger = logging.getLogger(__name__)
 # buys nothing; commit fsyncs the finished files before CURRENT points at them.
 _BUILD_PRAGMAS = "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
 _RESERVED_META = frozenset(
-    {"schema_version", "qagraph_version", "created", "files", "parts", "counts", BUILD_KEY}
+    {
+        "schema_version",
+        "qagraph_version",
+        "created",
+        "files",
+        "parts",
+        "counts",
+        BUILD_KEY,
+        SNAPSHOTS_KEY,
+    }
 )
+_SNAPSHOT_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 
 
 class Store:
@@ -144,6 +159,26 @@ class Store:
             manifest = load_manifest(self._root, read_current(self._root))
         return BuildConfig.from_manifest(manifest)
 
+    def snapshots(self) -> dict[str, tuple[Path, dict[str, Any]]]:
+        """The documents the live generation keeps a copy of (see `StoreWriter.add_snapshot`).
+
+        Reads only the manifest; empty when there is no store.
+
+        Returns:
+            By source name: the kept file and what the manifest records about it.
+        """
+        if not self.exists:
+            return {}
+        generation = read_current(self._root)
+        try:
+            manifest = load_manifest(self._root, generation)
+        except StoreError:
+            if read_current(self._root) == generation:
+                raise
+            generation = read_current(self._root)
+            manifest = load_manifest(self._root, generation)
+        return snapshots_of(self._root / generation, manifest)
+
     def __repr__(self) -> str:
         return f"Store({str(self._root)!r})"
 
@@ -163,6 +198,7 @@ class StoreWriter:
         self._dir = root / self._name
         self._meta: dict[str, Any] = {"model": {}}
         self._parts: set[str] = set()
+        self._snapshots: dict[str, dict[str, Any]] = {}
         self.committed = False
         self._closed = False
         try:
@@ -201,6 +237,7 @@ class StoreWriter:
                 n.line_end,
                 int(n.answered),
                 json.dumps(list(n.concepts), ensure_ascii=False),
+                n.location,
             )
             for n in nodes
         )
@@ -246,6 +283,49 @@ class StoreWriter:
         if str(rel) in (MANIFEST_FILE, DB_FILE):
             raise ValueError(f"part name {name!r} is reserved for the store")
         self._parts.add(str(rel))
+
+    def add_snapshot(
+        self,
+        source: str,
+        content: bytes | Path,
+        *,
+        suffix: str,
+        info: Mapping[str, Any] | None = None,
+    ) -> Path:
+        """Keep a copy of a source document in the generation (a web page as fetched).
+
+        Citations of the source then stay checkable against the text that was read, however
+        the original changes later. `KnowledgeBase.snapshot` finds it again.
+
+        Args:
+            source: The source name the copy belongs to (its URL for a web page).
+            content: The document's bytes, or a file to copy them from.
+            suffix: The file suffix its reader needs (".html", ".pdf", ...).
+            info: JSON-serialisable facts recorded with it (URL, content type, time).
+
+        Returns:
+            The file written.
+        """
+        self._check_open()
+        if not _SNAPSHOT_SUFFIX.match(suffix):
+            raise ValueError(f"snapshot suffix {suffix!r} must be like '.html'")
+        if source in self._snapshots:
+            raise ValueError(f"duplicate snapshot of {source!r} in one store generation")
+        key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = f"{SNAPSHOT_DIR}/{key}{suffix}"
+        path = self._dir / name
+        try:
+            path.parent.mkdir(exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, path)
+            else:
+                path.write_bytes(content)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self._root}: {exc}") from exc
+        self.register_file(name)
+        entry = json.loads(json.dumps(dict(info or {})))  # snapshot, and fail early
+        self._snapshots[source] = {**entry, "file": name}
+        return path
 
     def commit(self) -> None:
         """Finish the generation, make it live, then remove older generations.
@@ -303,6 +383,7 @@ class StoreWriter:
             "qagraph_version": qagraph.__version__,
             "created": utc_now_iso(),
             **self._meta,
+            **({SNAPSHOTS_KEY: self._snapshots} if self._snapshots else {}),
             "files": files,
             "parts": parts,
             "counts": counts,

@@ -3,20 +3,21 @@
 Ingest uses `term_key` to merge variants ("Random Forests", "random forest"; "data set",
 "dataset"; "normalisation", "normalization"; "trade-off", "tradeoff") and the graph uses the
 same function to resolve what a user types, so both sides always agree. Keys are internal:
-they are never shown and never stored, so the rules may change between versions.
+they are never shown and never stored, so the rules may change between versions. Words are
+read by the text core (`qagraph.kb.text`), as everywhere else.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import lemminflect
 
-__all__ = ["american", "singular", "term_key", "term_tokens"]
+from qagraph.kb.text import WORD_RE, fold, split_word
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+__all__ = ["american", "singular", "term_key", "term_tokens", "token_key_parts"]
+
 # Only a whole leading word is an article: the "a" of "A/B test" is not.
 _LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 # "CNNs", "ReLUs", "GPUs": an acronym with a plural s, which the lexicon does not know.
@@ -90,18 +91,20 @@ def singular(word: str) -> str:
 def term_tokens(text: str) -> list[str]:
     """Lower-case word tokens of a term as written (spelling and plurals untouched).
 
-    Hyphens, slashes and other punctuation separate tokens; a possessive 's is dropped,
-    and so is the plural s of an acronym ("CNNs" -> "cnn").
+    The text core's words split at hyphens and underscores (slashes and other punctuation
+    separate words already); a possessive 's is dropped, and so is the plural s of an
+    acronym ("CNNs" -> "cnn").
     """
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
     tokens = []
-    for token in _TOKEN_RE.findall(text):
-        if _ACRONYM_PLURAL_RE.match(token):
-            token = token[:-1]
-        token = token.lower()
-        if token.endswith("'s"):
-            token = token[:-2]
-        tokens.append(token.replace("'", ""))
+    # Case is folded only per token: the acronym rule reads the capitals as written.
+    for word in WORD_RE.findall(fold(text)):
+        for token in split_word(word, "-_"):
+            if _ACRONYM_PLURAL_RE.match(token):
+                token = token[:-1]
+            token = token.casefold()
+            if token.endswith("'s"):
+                token = token[:-2]
+            tokens.append(token.replace("'", ""))
     return [t for t in tokens if t]
 
 

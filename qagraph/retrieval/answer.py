@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from qagraph.kb.contradictions import contradiction_from_edge
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.records import QANode
 
@@ -27,12 +28,20 @@ _CONCEPT = "concept:"
 
 
 def citation(node: QANode) -> str:
-    """'source #number, section, lines a-b' (number and section only when known)."""
+    """'source #number, section, lines a-b' (number and section only when known).
+
+    Where lines are not what a reader of the format looks for, the node's location takes
+    their place: 'faq.pdf, p. 3, lines 12-19', 'nb.ipynb, cells 4-5', 'f.docx, paragraph 7'.
+    """
     parts = [f"{node.source} #{node.number}" if node.number else node.source]
     if node.section:
         parts.append(node.section)
-    lines = f"line {node.line_start}" if node.line_start == node.line_end else None
-    parts.append(lines or f"lines {node.line_start}-{node.line_end}")
+    if node.location:
+        parts.append(node.location)
+    elif node.line_start == node.line_end:
+        parts.append(f"line {node.line_start}")
+    else:
+        parts.append(f"lines {node.line_start}-{node.line_end}")
     return ", ".join(parts)
 
 
@@ -57,7 +66,7 @@ class GraphView:
                 self.related.setdefault(a, []).append((-edge.weight, b))
                 self.related.setdefault(b, []).append((-edge.weight, a))
             elif edge.kind == "contradicts":
-                item = _contradiction(edge.src, edge.dst, edge.weight, edge.attrs)
+                item = contradiction_from_edge(edge).to_json()
                 self.contradicts.setdefault(edge.src, []).append(item)
                 self.contradicts.setdefault(edge.dst, []).append(item)
         for neighbours in self.related.values():
@@ -81,17 +90,6 @@ class GraphView:
             for item in self.contradicts.get(node_id, ()):
                 seen.setdefault((item["a"], item["b"], item["kind"]), item)
         return sorted(seen.values(), key=lambda c: (-c["score"], c["a"], c["b"]))
-
-
-def _contradiction(a: str, b: str, weight: float, attrs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "a": attrs.get("a", a),
-        "b": attrs.get("b", b),
-        "kind": attrs.get("kind", "divergent"),
-        "evidence_a": attrs.get("evidence_a", ""),
-        "evidence_b": attrs.get("evidence_b", ""),
-        "score": round(float(attrs.get("score", weight)), 4),
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +122,7 @@ class Answer:
     confidence: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The `qagraph ask --json` document (see DESIGN.md)."""
+        """The `qagraph ask --json` document (its fields are documented in the README)."""
         return {
             "query": self.query,
             "abstained": self.abstained,

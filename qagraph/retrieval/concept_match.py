@@ -3,14 +3,14 @@
 Word n-grams of the query are compared with every concept name and alias by rapidfuzz's
 edit-distance ratio, so "gradiant desent" finds "gradient descent". Short forms such as
 "pca" or "svm" must match exactly: one edit turns them into other words. Overlapping
-matches keep the longest, so "gradient descent" wins over a bare "gradient".
+matches keep the longest, so "gradient descent" wins over a bare "gradient". Query and
+names are read as words by the text core (`qagraph.kb.text`).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -18,18 +18,23 @@ from rapidfuzz import fuzz, process
 
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.records import Concept, QANode
+from qagraph.kb.text import split_word, words
 
 logger = logging.getLogger(__name__)
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _MAX_NGRAM = 5
 _EXACT_ONLY_LEN = 4  # forms this short must match exactly
 _CONCEPT_PREFIX = "concept:"
 
 
-def normalize(text: str) -> str:
-    """Lower case, words joined by single spaces, punctuation dropped (hyphens kept)."""
-    return " ".join(_TOKEN_RE.findall(text.lower()))
+def _tokens(text: str) -> list[str]:
+    """The text core's words, hyphens and apostrophes kept, a code identifier split.
+
+    Names and aliases are compared as written, hyphens included ("t-sne", "k-means"); no
+    name holds an underscore, so an identifier's parts ("train_test_split") are what can
+    name a concept.
+    """
+    return [part for word in words(text) for part in split_word(word, "_")]
 
 
 class ConceptHit(NamedTuple):
@@ -76,7 +81,7 @@ class ConceptMatcher:
         # The store's own concepts first, so that their names win a shared surface form.
         for concept in (*concepts, *vocabulary):
             for form in (concept.name, *concept.aliases):
-                key = normalize(form)
+                key = " ".join(_tokens(form))
                 if key:
                     self._forms.setdefault(key, concept.name)
         self._choices = sorted(self._forms)
@@ -119,7 +124,7 @@ class ConceptMatcher:
         if not self._choices:
             return []
         cutoff = self.cutoff if cutoff is None else cutoff
-        tokens = normalize(query).split()
+        tokens = _tokens(query)
         found: list[tuple[int, int, float, str, str]] = []  # (start, end, score, surface, form)
         for size in range(min(_MAX_NGRAM, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
@@ -154,7 +159,7 @@ class ConceptMatcher:
         "FP vs FN" becomes "false positive vs false negative", which the embedding model
         understands far better; None when no hit needs replacing.
         """
-        tokens = normalize(query).split()
+        tokens = _tokens(query)
         # Exact aliases only: a fuzzy match may be another word ("recommend" is not
         # "recommender system"), and typos are corrected by the lexical index already.
         swaps = {

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from qagraph.kb.records import Concept
+from qagraph.kb.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def load_vocabulary(path: Path | None = None) -> tuple[Concept, ...]:
         items = data["concepts"] if isinstance(data, dict) else data
         return tuple(
             Concept(
-                name=str(item["name"]).strip().lower(),
+                name=normalize(str(item["name"])),
                 aliases=tuple(str(a) for a in item.get("aliases", ())),
                 origin="glossary",
             )

@@ -9,7 +9,6 @@ mentions in a chat message.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -17,6 +16,7 @@ import networkx as nx
 from qagraph.kb import KnowledgeBase, QANode
 from qagraph.kb.graph import ConceptGraph, ConceptNotFound
 from qagraph.kb.records import concept_node_id, source_node_id
+from qagraph.kb.text import normalize, word_spans, words
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +59,16 @@ class ConceptIndex:
         self.graph = graph if graph is not None else ConceptGraph(kb)
         self._names = [c.name for c in self.graph.concepts()]
         self._counts = {n: len(self.graph.nodes_of(n)) for n in self._names}
-        # Every spelling, lower case, for exact mentions in free text; longest first.
-        forms = {c.name.lower(): c.name for c in self.graph.concepts()}
+        # Every spelling as the text core's words, for exact mentions in free text; longest
+        # first.
+        forms: dict[tuple[str, ...], str] = {}
+        for concept in self.graph.concepts():
+            forms.setdefault(_words(concept.name), concept.name)
         for concept in self.graph.concepts():
             for alias in concept.aliases:
-                forms.setdefault(alias.lower(), concept.name)
-        self._forms = dict(sorted(forms.items(), key=lambda kv: -len(kv[0])))
+                forms.setdefault(_words(alias), concept.name)
+        forms.pop((), None)
+        self._forms = dict(sorted(forms.items(), key=lambda kv: -len(" ".join(kv[0]))))
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> ConceptIndex:
@@ -88,7 +92,7 @@ class ConceptIndex:
 
     def suggest(self, text: str, limit: int = 8) -> list[str]:
         """Concept names for an autocomplete list: prefix matches first, then fuzzy ones."""
-        text = text.strip().lower()
+        text = normalize(text)
         if not text:
             return [n for n, _ in self.most_mentioned(limit)]
         prefix = sorted(
@@ -129,20 +133,36 @@ class ConceptIndex:
     def find_in(self, text: str) -> list[tuple[str, str]]:
         """(name, words as written) of the concepts a text names exactly, in text order.
 
-        Longer forms are matched first, so "gradient descent" wins over "gradient".
+        Text and names are compared as the text core's words, so case, typographic quotes
+        and dashes, spacing and punctuation between words do not matter ("Gradient
+        Descent", "PCA's"). Longer forms are matched first, so "gradient descent" wins
+        over "gradient".
         """
+        spans = []
+        for start, end in word_spans(text):
+            word = normalize(text[start:end])
+            if word.endswith("'s"):  # a possessive names the concept without it
+                word, end = word[:-2], end - 2
+            spans.append((word, start, end))
+        at: dict[str, list[int]] = {}
+        for i, (word, _, _) in enumerate(spans):
+            at.setdefault(word, []).append(i)
         found: list[tuple[int, str, str]] = []
         taken: list[tuple[int, int]] = []
         for form, name in self._forms.items():
             # A two-letter form ("gd", "ml") counts only written as an acronym, in capitals.
-            short = len(form) < 3 and not any(c.isdigit() for c in form)
-            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text, re.IGNORECASE):
-                if short and not m.group(0).isupper():
+            short = len(" ".join(form)) < 3 and not any(c.isdigit() for w in form for c in w)
+            for i in at.get(form[0], ()):
+                if tuple(w for w, _, _ in spans[i : i + len(form)]) != form:
                     continue
-                if any(m.start() < end and start < m.end() for start, end in taken):
+                start, end = spans[i][1], spans[i + len(form) - 1][2]
+                surface = text[start:end]
+                if short and not surface.isupper():
                     continue
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), name, m.group(0)))
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                found.append((start, name, surface))
         firsts: dict[str, str] = {}
         for _, name, surface in sorted(found):
             firsts.setdefault(name, surface)
@@ -181,6 +201,11 @@ class ConceptIndex:
                 graph.add_node(source, kind="source", label=node.source, title=node.source)
             graph.add_edge(node.id, source, kind="from")
         return graph
+
+
+def _words(form: str) -> tuple[str, ...]:
+    """A name or alias as the text core's words, a possessive 's dropped."""
+    return tuple(w[:-2] if w.endswith("'s") else w for w in words(form))
 
 
 def _known(kb: KnowledgeBase, node_id: str) -> bool:

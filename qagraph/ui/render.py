@@ -10,7 +10,7 @@ links) and run nothing. Every piece of stored text goes through `markdown` or `i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from qagraph.kb import KnowledgeBase, QANode
@@ -42,6 +42,8 @@ def citation_md(node: QANode) -> str:
 
 
 def _lines(node: QANode) -> str:
+    if node.location:
+        return node.location
     if node.line_start == node.line_end:
         return f"line {node.line_start}"
     return f"lines {node.line_start}–{node.line_end}"
@@ -163,15 +165,21 @@ def abstain_md(
     return "\n\n".join(out)
 
 
-def excerpt_md(ex: Excerpt | None, *, language: str = "text") -> str:
-    """Numbered original lines in a code block (a fence longer than any inside)."""
+def excerpt_md(ex: Excerpt | None, *, language: str | None = None) -> str:
+    """Numbered original lines in a code block (a fence longer than any inside).
+
+    `language` overrides the excerpt's own (which says "html" for an HTML page).
+    """
     if ex is None:
         return "*The original file cannot be read any more.*"
     longest = max((len(m.group(0)) for _, t in ex.lines for m in _FENCE_RE.finditer(t)), default=2)
     fence = "`" * max(3, longest + 1)
-    width = len(str(ex.lines[-1][0])) if ex.lines else 1
-    body = "\n".join(f"{n:>{width}} │ {text}" for n, text in ex.lines)
-    out = f"{fence}{language}\n{body}\n{fence}"
+    width = max((len(str(label)) for label, _ in ex.lines), default=1)
+    body = "\n".join(
+        f"{str(label):>{width}} │ {text}" if text else f"{str(label):>{width}} │"
+        for label, text in ex.lines
+    )
+    out = f"{fence}{language or ex.language}\n{body}\n{fence}"
     if ex.truncated:
         out += f"\n\n*… {ex.truncated} more lines*"
     if ex.note:
@@ -186,11 +194,10 @@ def source_entry_md(
     tags = [t for t in (role, f"score {score:.2f}" if score is not None else "") if t]
     head = f"**{rank}. {inline(node.question)}**"
     meta = citation_md(node) + (f" · {' · '.join(tags)}" if tags else "")
-    language = "html" if node.source.lower().endswith((".html", ".htm")) else "text"
     lines = _lines(node)
     return (
         f"{head}  \n{meta}\n\n<details><summary>Original text, {lines}</summary>\n\n"
-        f"{excerpt_md(ex, language=language)}\n\n</details>"
+        f"{excerpt_md(ex)}\n\n</details>"
     )
 
 
@@ -206,8 +213,3 @@ def node_md(node: QANode, *, highlight: str = "") -> str:
     concepts = ", ".join(inline(c) for c in node.concepts)
     tail = f"\n\n*Concepts:* {concepts}" if concepts else ""
     return f"### {inline(node.question)}\n{citation_md(node)}\n\n{answer}{tail}"
-
-
-def bullet_list(items: Iterable[str], empty: str = "*none*") -> str:
-    items = list(items)
-    return "\n".join(f"- {i}" for i in items) if items else empty

@@ -106,7 +106,9 @@ def test_cli_nodes_json(docs: Path, tmp_path: Path, capsys) -> None:
         "line_end",
         "answered",
         "concepts",
+        "location",
     }
+    assert node["location"] is None  # a text file is cited by its lines
     assert node["question"] == "What is overfitting?"
     assert node["answer"] == "A model that memorises noise."
     assert (node["line_start"], node["line_end"]) == (1, 2)

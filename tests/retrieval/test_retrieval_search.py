@@ -79,8 +79,9 @@ def test_ask_json_shape(small_retriever: Retriever) -> None:
     first = data["results"][0]
     assert {
         "id", "source", "number", "section", "question", "answer", "line_start", "line_end",
-        "answered", "concepts", "score",
+        "answered", "concepts", "location", "score",
     } == set(first)  # fmt: skip
+    assert first["location"] is None  # text sources are cited by line
     assert isinstance(first["score"], float)
     assert data["answer"].startswith("> A random forest")
     assert data["citation"] == "b.txt, lines 3-4"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import kbfixture
 import pytest
+import webserver
 from gradio_client import Client, handle_file
 
 from qagraph.ui.app import launch
@@ -137,3 +138,16 @@ def test_auth_is_required_when_set(ui_state, tmp_path, monkeypatch) -> None:
         assert "dropout" in _text(history[-1]).lower()
     finally:
         demo.close()
+
+
+def test_a_web_page_is_added_by_its_address(served, client: Client) -> None:
+    page = "<html><body><main><h2>What is a margin?</h2><p>The gap.</p></main></body></html>"
+    with webserver.running() as site:
+        site.routes["/margin"] = webserver.page(page)
+        url = site.url("/margin")
+        status, files, summary, table, header, box = client.predict(url, False, api_name="/add_url")
+    assert status.startswith("**Ingested.**") and f"{url}: 1 nodes" in status, status
+    assert box == ""  # the address box is cleared once the page is in
+    row = next(r for r in table["data"] if r[0] == url)
+    assert row[5] == "web page"
+    assert served[0].snapshot.kb.snapshot(url) is not None

@@ -28,6 +28,7 @@ from typing import Any
 
 from qagraph.errors import QagraphError
 from qagraph.kb.terms import term_key
+from qagraph.kb.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ def _read_items(path: Path, text: str | None = None) -> list[dict[str, Any]]:
         problem = _problem(item)
         if problem:
             raise GlossaryError(f"glossary file {path}, concept {number}: {problem}")
-        item["name"] = " ".join(item["name"].lower().split())
+        item["name"] = normalize(item["name"])
     return items
 
 
@@ -192,7 +193,7 @@ def _problem(item: Any) -> str | None:
 def _clean_names(names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:
-        name = " ".join(name.lower().split())
+        name = normalize(name)
         if name and name not in out:
             out.append(name)
     return out

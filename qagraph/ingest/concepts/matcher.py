@@ -10,7 +10,7 @@ regularization") is read around.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from qagraph.ingest.concepts.text import Token, tokenize
@@ -38,18 +38,12 @@ class Matcher:
 
     Args:
         keys: The matching keys to find (see `term_key`), e.g. all names and aliases.
-        max_words: Longest n-gram tried; None takes the longest name's word count.
+        max_words: Longest n-gram tried (six words when None).
     """
 
     def __init__(self, keys: Iterable[str], *, max_words: int | None = None) -> None:
         self._keys = frozenset(k for k in keys if k)
         self._max = max_words or 6
-
-    @classmethod
-    def for_names(cls, names: Mapping[str, str]) -> Matcher:
-        """A matcher for surface names (the longest decides how long n-grams get)."""
-        longest = max((len(tokenize(n)) for n in names), default=1)
-        return cls(names.values(), max_words=min(max(longest, 1), 8))
 
     def find(self, text: str) -> list[Match]:
         """Mentions in one segment of text, in order."""

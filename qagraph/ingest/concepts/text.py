@@ -7,11 +7,13 @@ never runs across two of them.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
 from qagraph.ingest.plaintext import INLINE_CODE_RE, LIST_MARK, prose_lines, squash_spaces, unlink
 from qagraph.kb.records import QANode
+from qagraph.kb.text import ALNUM, LETTER, fold_marks, normalize
 
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _MARKERS_RE = re.compile(rf"^\s*(?:#{{1,6}}\s+|>\s*|{LIST_MARK}\s+)+")
@@ -20,13 +22,20 @@ _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=[\"'\u201c(A-Z0-9])|\s+[\u2014\u2013]\s+|\s+-\s+|:\s+")
 # "over- and under-fitting" -> "over-fitting and under-fitting".
 _HYPHEN_ELLIPSIS_RE = re.compile(r"\b([A-Za-z]+)-\s+(and|or)\s+([A-Za-z]+)-([A-Za-z]+)")
-TOKEN_RE = re.compile(
-    r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019/][A-Za-z0-9]+)*|\d+(?:[.,]\d+)*%?[A-Za-z]*|[^\sA-Za-z0-9]"
-)
+# The chunker reads more than the text core's words, so its tokens are its own, built from
+# the core's letters and digits: punctuation is a token (commas, "and", parentheses steer
+# it), a number keeps its decimals, percent sign or unit ("0.5", "10%", "3x"), a word
+# starts with a letter ("1-norm" is a number and a word) and a slash joins too ("A/B",
+# split again below when it joins two words). It runs on the core's `fold_marks` of the
+# text, so typographic apostrophes and hyphens join as the ASCII ones do, and tokens keep
+# the text as written (surfaces become names); `Token.lower` is their normal form.
+TOKEN_RE = re.compile(rf"{LETTER}{ALNUM}*(?:[-'/]{ALNUM}+)*|\d+(?:[.,]\d+)*%?{LETTER}*|\S")
+# Most tokens recur: normalise each spelling once.
+_normal = functools.lru_cache(maxsize=65536)(normalize)
 
 
 class Token(NamedTuple):
-    """A token as written and in lower case, with flags for words and possessives."""
+    """A token as written and normalised (lower case), with flags for words and possessives."""
 
     text: str
     lower: str
@@ -78,8 +87,9 @@ def _clean(text: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Word, number and punctuation tokens; a possessive 's stays with its word."""
     tokens = []
-    for raw in _split_slashes(TOKEN_RE.findall(text)):
-        lower = raw.lower().replace("\u2019", "'")
+    raws = [text[m.start() : m.end()] for m in TOKEN_RE.finditer(fold_marks(text))]
+    for raw in _split_slashes(raws):
+        lower = _normal(raw)
         possessive = lower.endswith("'s")
         if possessive:
             raw, lower = raw[:-2], lower[:-2]

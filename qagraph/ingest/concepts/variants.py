@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -190,11 +190,3 @@ def display_name(surfaces: Counter[str]) -> str:
     parts[-1] = singular(parts[-1]) if parts[-1].isalpha() else parts[-1]
     words[-1] = "".join(parts)
     return " ".join(words)
-
-
-def merge_counts(counters: Iterable[Counter[str]]) -> Counter[str]:
-    """The sum of several spelling counters."""
-    total: Counter[str] = Counter()
-    for counter in counters:
-        total.update(counter)
-    return total

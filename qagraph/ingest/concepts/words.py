@@ -13,40 +13,29 @@ from typing import NamedTuple
 
 import lemminflect
 
-# Function words, pronouns, auxiliaries, discourse words and light verbs: never inside a
-# concept name found by the chunker (glossary names may still hold them, "curse of ...").
-STOP_WORDS = frozenset(
+from qagraph.kb.text import STOP_WORDS as CORE_STOP_WORDS
+
+# The text core's function words, and what the chunker adds to them: negations,
+# quantifiers and numerals, light verbs and evaluative adjectives. None of these is ever
+# inside a concept name found by the chunker (glossary names may still hold them, "curse
+# of ...").
+STOP_WORDS = CORE_STOP_WORDS | frozenset(
     """
-    a about above across after again against all almost along already also although always
-    am among an and another any anyone anything anyway are around as at away be because been
-    before being below beside besides between beyond both but by can cannot could did do does
-    doing done down during each either else enough especially etc even ever every everyone
-    everything few for from further get gets getting given gives go goes going got had has
-    have having he her here hers herself him himself his how however i if in instead into is
-    it its itself just least less let like likely many may maybe me might mine more most
-    much must my myself near need needs neither never nevertheless no nobody none nor not
-    nothing now of off often on once one ones only onto or other others otherwise our ours
-    ourselves out over own per perhaps please quite rather really same several shall she
-    should since so some someone something sometimes somewhat such than that the their theirs
-    them themselves then there therefore these they this those though through throughout thus
-    to together too toward towards under unless until up upon us usually very via vs was we
-    well were what whatever when whenever where whereas whether which while who whom whose
-    why will with within without would yes yet you your yours yourself yourselves
-    use uses used using make makes made making take takes took taken help helps want wants
-    let lets say says said tell tells ask asks asked mean means think know knows see seen
-    look looks come comes put puts keep keeps able new good better best great big small large
-    high low different various certain specific particular similar main key important
-    common typical typically simple simply first second third last next lastly finally
-    actually basically generally usually often also e g ie eg vs etc via thanks hint
-    versus vice versa whereby thereby hence
-    zero two three four five six seven eight nine ten eleven twelve twenty thirty hundred
-    thousand thousands million millions billion billions dozen dozens half
-    accurate additional appropriate aspiring complete crucial critical current detailed
-    difficult easier easy effective efficient entire essential excellent existing extra
-    harder huge interesting latest massive necessary numerous overall personalized possible
-    potential previous proper recent relevant reliable respective significant simpler
-    simplest solid suitable thorough tiny useful valuable vast whole complex
-    building making doing creating developing designing implementing choosing handling
+    accurate actually additional all always anyway appropriate ask asked asks aspiring
+    basically besides best better big billion billions building cannot certain choosing
+    come comes common complete complex creating critical crucial current designing detailed
+    developing different difficult dozen dozens easier easy effective efficient eight eleven
+    entire essential every excellent existing extra few finally first five four generally
+    given gives good great half handling harder help helps hence high hint huge hundred
+    implementing important interesting keep keeps key know knows large last lastly latest
+    least less look looks low main many massive mean means million millions more most must
+    necessary need needs neither never new next nine no nobody none nor not nothing numerous
+    overall particular personalized possible potential previous proper put puts recent
+    relevant reliable respective second see seen seven significant similar simple simpler
+    simplest simply six small solid specific suitable take taken takes tell tells ten thanks
+    thereby think third thirty thorough thousand thousands three tiny took twelve twenty two
+    typical typically useful valuable various vast versa versus vice want wants whereby
+    whole without zero
     """.split()
 )
 

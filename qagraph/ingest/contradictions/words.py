@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import lemminflect
 
 from qagraph.kb.terms import american
+from qagraph.kb.text import STOP_WORDS as CORE_STOP_WORDS
+from qagraph.kb.text import WORD_RE, fold, split_word
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Contractions are expanded before tokenising so that "doesn't" gives a "not" token.
 _CONTRACTIONS = (
     (re.compile(r"\bcan(?:'t|not)\b"), "can not"),
@@ -25,25 +25,9 @@ _CONTRACTIONS = (
     (re.compile(r"n't\b"), " not"),
 )
 
-#: Function words and discourse filler: never what a claim is about.
-STOP_WORDS = frozenset(
-    """
-    a about above across after again against almost along already also although am among an
-    and another any anyone anything are around as at away be because been before being below
-    beside between beyond both but by could did do does doing done down during each either else
-    enough especially etc even ever everyone everything for from further get gets getting go
-    goes going got had has have having he her here hers herself him himself his how however i
-    if in instead into is it its itself just let lets like likely may maybe me might mine much
-    my myself near nevertheless now of off often on once one ones only onto or other others
-    otherwise our ours ourselves out over own per perhaps please quite rather really same
-    several shall she should since so some someone something sometimes somewhat such than
-    that the their theirs them themselves then there therefore these they this those though
-    through throughout thus to together too toward towards under unless until up upon us
-    usually very via vs was we well were what whatever when whenever where whereas whether
-    which while who whom whose why will with within would yes yet you your yours yourself
-    yourselves e g ie eg i.e e.g can able also say says said use uses used using make makes
-    made making way ways thing things lot lots kind kinds example examples
-    """.split()
+#: The text core's function words, and nouns that never say what a claim is about.
+STOP_WORDS = CORE_STOP_WORDS | frozenset(
+    "example examples kind kinds lot lots thing things way ways".split()
 )
 
 #: Negation cues; "without" and "never" are quantifier cues too and handled there first.
@@ -112,17 +96,28 @@ POLAR_ADJECTIVES = {
 
 
 def normalize_text(text: str) -> str:
-    """NFKC, lower case, straight apostrophes and expanded contractions."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    """The text core's `fold` (NFKC, straight quotes), case folded, contractions expanded.
+
+    Dashes stay as written: `numbers` reads an en dash as a range separator ("0\u20131"),
+    which a hyphen is not ("-1" is a negative number). Whitespace stays too.
+    """
+    text = fold(text, dashes=False).casefold()
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     return text
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of `text`, contractions expanded ("doesn't" -> does, not)."""
-    return [t[:-2] if t.endswith("'s") else t for t in _TOKEN_RE.findall(normalize_text(text))]
+    """Lower-case word tokens of `text`, contractions expanded ("doesn't" -> does, not).
+
+    The text core's words, a code identifier split at its underscores ("y_pred" -> y, pred),
+    a possessive 's dropped.
+    """
+    out = []
+    for word in WORD_RE.findall(normalize_text(text)):
+        for token in split_word(word, "_"):
+            out.append(token[:-2] if token.endswith("'s") else token)
+    return out
 
 
 @functools.lru_cache(maxsize=65536)

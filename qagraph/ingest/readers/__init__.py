@@ -16,6 +16,7 @@ file, so callers can collect them and go on with the other files.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterable
@@ -30,11 +31,19 @@ from qagraph.ingest.readers.mdx import MdxReader
 from qagraph.ingest.readers.notebook import NotebookReader
 from qagraph.ingest.readers.pdf import PdfReader
 from qagraph.ingest.readers.rst import RstReader
-from qagraph.ingest.readers.text import TextReader, decode_bytes
+from qagraph.ingest.readers.text import (
+    DEFAULT_MAX_FILE_BYTES,
+    MB,
+    TextReader,
+    decode_bytes,
+    file_size_limit,
+)
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "MB",
     "READERS",
     "SUPPORTED_SUFFIXES",
     "SUPPORTED_TYPES",
@@ -51,6 +60,7 @@ __all__ = [
     "RstReader",
     "TextReader",
     "decode_bytes",
+    "file_size_limit",
     "html_to_markdown",
     "iter_input_files",
     "printable_name",
@@ -106,18 +116,25 @@ def reader_for(path: str | Path) -> Reader | None:
     return _BY_SUFFIX.get(Path(path).suffix.lower())
 
 
-def read_document(path: str | Path, *, name: str | None = None) -> Document:
+def read_document(
+    path: str | Path, *, name: str | None = None, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+) -> Document:
     """Read one file with the reader its suffix calls for.
+
+    Only regular files are read (a named pipe or device is refused without reading it),
+    and at most `max_bytes` of them.
 
     Args:
         path: The file to read.
         name: Name to cite it by (see `InputFile.name`); defaults to the file name.
+        max_bytes: Largest file accepted, in bytes (default 10 MB); None for no limit.
 
     Returns:
         The document.
 
     Raises:
-        ReadError: Unsupported suffix, or the file is missing, unreadable, empty or binary.
+        ReadError: Unsupported suffix, or the file is missing, unreadable, not a regular
+            file, larger than `max_bytes`, empty or binary.
     """
     path = Path(path)
     name = name or path.name
@@ -127,7 +144,8 @@ def read_document(path: str | Path, *, name: str | None = None) -> Document:
         raise ReadError(
             f"{name}: unsupported file type {kind} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
         )
-    return reader.read(path, name=name)
+    with file_size_limit(max_bytes):
+        return reader.read(path, name=name)
 
 
 def iter_input_files(
@@ -140,14 +158,15 @@ def iter_input_files(
     suffixes, in sorted order, skipping hidden files and folders (names starting with
     "."), which hold version control and editor state, not documents. A file reached
     twice is kept once; a name already taken by another input is prefixed with its
-    folder's name so citations stay unambiguous.
+    folder's name so citations stay unambiguous. A symlink loop (a link leading back to
+    itself, directly or through other links) is a problem, not a file.
 
     Args:
         paths: Files and folders, in the order they should be read.
 
     Returns:
         The files with their citation names, and one-line problems for paths that are
-        missing or folders holding no readable file.
+        missing or symlink loops, and for folders holding no readable file.
     """
     found: list[InputFile] = []
     problems: list[str] = []
@@ -155,7 +174,7 @@ def iter_input_files(
     taken: set[str] = set()
 
     def add(path: Path, name: str, prefix: str) -> None:
-        key = path.resolve()
+        key = _resolved(path)
         if key in seen:
             return
         seen.add(key)
@@ -178,17 +197,43 @@ def iter_input_files(
                     f"(supported: {SUPPORTED_TYPES})"
                 )
             for file in files:
-                add(file, file.relative_to(path).as_posix(), path.resolve().name)
+                add(file, file.relative_to(path).as_posix(), _resolved(path).name)
         elif path.exists():
-            add(path, path.name, path.resolve().parent.name)
+            add(path, path.name, _resolved(path).parent.name)
+        elif _is_symlink_loop(path):
+            problems.append(f"{printable_name(given)}: skipped: {_LOOP}")
         else:
             problems.append(f"{printable_name(given)}: no such file or directory")
     logger.debug("%d input files, %d problems", len(found), len(problems))
     return found, problems
 
 
+_LOOP = "symlink loop (the link leads back to itself)"
+
+
+def _is_symlink_loop(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`, or the absolute path when it cannot be resolved.
+
+    Python 3.11 raises RuntimeError on a symlink loop (later versions OSError); a loop
+    created after the walk must still not end the whole ingest with a traceback.
+    """
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _walk_folder(root: Path) -> tuple[list[Path], list[str]]:
     files: list[Path] = []
+    loops: list[Path] = []
     problems: list[str] = []
 
     def on_error(exc: OSError) -> None:
@@ -200,7 +245,11 @@ def _walk_folder(root: Path) -> tuple[list[Path], list[str]]:
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in filenames:
-            if not filename.startswith(".") and reader_for(filename) is not None:
-                files.append(Path(folder, filename))
+            if filename.startswith(".") or reader_for(filename) is None:
+                continue
+            path = Path(folder, filename)
+            (loops if _is_symlink_loop(path) else files).append(path)
     files.sort(key=lambda p: p.relative_to(root).as_posix())
+    loops.sort(key=lambda p: p.relative_to(root).as_posix())
+    problems += [f"{printable_name(p)}: skipped: {_LOOP}" for p in loops]
     return files, problems

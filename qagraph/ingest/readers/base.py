@@ -91,6 +91,26 @@ class Document:
         first = next(i for i, p in enumerate(self.pages) if p == page)
         return page, self.line_map[index] - self.line_map[first] + 1
 
+    def location(self, first: int, last: int) -> str | None:
+        """Where `lines[first..last]` (0-based, inclusive) sit, in the units a reader of
+        this format looks for; None where original line numbers say it (text formats).
+
+        A PDF names page and line on the page ("p. 3, lines 12-19", or "p. 3, line 40 -
+        p. 4, line 5" across a page break), a notebook its cells ("cell 12", "cells
+        12-14"), a Word file its paragraphs ("paragraph 7", "paragraphs 7-9").
+        """
+        if self.format == "pdf" and self.pages:
+            (page_a, line_a), (page_b, line_b) = self.page_line(first), self.page_line(last)
+            if page_a != page_b:
+                return f"p. {page_a}, line {line_a} - p. {page_b}, line {line_b}"
+            lines = f"line {line_a}" if line_a == line_b else f"lines {line_a}-{line_b}"
+            return f"p. {page_a}, {lines}"
+        unit = {"notebook": "cell", "docx": "paragraph"}.get(self.format)
+        if unit is None:
+            return None
+        a, b = self.line_map[first], self.line_map[last]
+        return f"{unit} {a}" if a == b else f"{unit}s {a}-{b}"
+
 
 class Reader(ABC):
     """Reads files with one of `suffixes` into a `Document`.

@@ -5,6 +5,13 @@ every text line and every block element gets an invisible marker (two private-us
 characters around its source line number, from `Tag.sourceline`). markdownify carries the
 markers along like ordinary text; afterwards each output line takes the line of the last
 marker before its content (past any bullet or quote prefix), and the markers are removed.
+
+Web pages carry more than their content, so the reader keeps to the main content the way
+reader modes do: when the page marks it (one `<main>` or `role="main"`, else one top-level
+`<article>`), only that is read; page furniture is dropped wherever it is (navigation,
+footers, `<aside>`, ARIA banner/navigation/complementary/search/contentinfo regions, hidden
+elements, and blocks whose class or id names a sidebar, breadcrumbs, cookie notice, share
+buttons, comments or the like). Comments in the HTML never reach the text.
 """
 
 from __future__ import annotations
@@ -38,6 +45,14 @@ _BLOCK_TAGS = frozenset(
 # Text inside these gets no markers of its own: it is rendered on one line anyway (cells,
 # headings, summaries), copied verbatim (code), or compared with the href (links).
 _NO_TEXT_MARKERS = frozenset("pre code kbd samp a summary td th h1 h2 h3 h4 h5 h6".split())
+# Page furniture by ARIA role, and by a class or id naming it (whole names, any case).
+_FURNITURE_ROLES = frozenset("navigation banner complementary search contentinfo".split())
+_FURNITURE_NAMES = frozenset(
+    """sidebar side-bar breadcrumb breadcrumbs cookie-banner cookie-notice cookie-consent
+    cookies share-buttons sharing social-share social-links related-posts newsletter
+    advert advertisement ad-slot comments comment-section disqus_thread site-header
+    site-footer site-nav navbar skip-link skip-to-content""".split()
+)
 
 
 def _marker(line: int) -> str:
@@ -177,6 +192,9 @@ def _prepare(soup: BeautifulSoup, source: str) -> None:
     starts = _text_start_lines(soup, source)  # before dropping: drops shift nothing then
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    for tag in [t for t in soup.find_all(True) if _is_furniture(t)]:
+        if not tag.decomposed:
+            tag.decompose()
     for code in soup.find_all("code"):
         # A multi-line <code> standing between blocks is a code block written without
         # <pre>; inside running text it stays an inline code span.
@@ -198,6 +216,33 @@ def _prepare(soup: BeautifulSoup, source: str) -> None:
                 piece = piece[: len(piece) - len(content)] + _marker(start + i) + content
             pieces.append(piece)
         string.replace_with(NavigableString("\n".join(pieces)))
+
+
+def _is_furniture(tag: Tag) -> bool:
+    """Whether `tag` is page furniture around the content (see the module doc)."""
+    if tag.name in ("aside", "body", "html"):
+        return tag.name == "aside"
+    attrs = tag.attrs or {}
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
+        return True
+    if str(attrs.get("role", "")).strip().lower() in _FURNITURE_ROLES:
+        return True
+    names = [*(attrs.get("class") or ()), *str(attrs.get("id", "")).split()]
+    return any(name.lower() in _FURNITURE_NAMES for name in names)
+
+
+def main_content(soup: BeautifulSoup) -> Tag:
+    """The element holding the page's content: its one `<main>` (or `role="main"`), else
+    its one top-level `<article>`, else the body."""
+    body = soup.body or soup
+    mains = soup.find_all(lambda t: t.name == "main" or t.get("role") == "main")
+    mains = [m for m in mains if not any(p in mains for p in m.parents)]
+    if len(mains) == 1 and mains[0].get_text(strip=True):
+        return mains[0]
+    articles = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    if len(articles) == 1 and articles[0].get_text(strip=True):
+        return articles[0]
+    return body
 
 
 def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
@@ -255,7 +300,7 @@ def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
     n_lines = max(1, len(source.splitlines()))
     soup = BeautifulSoup(source, "html.parser")
     _prepare(soup, source)
-    root = soup.body or soup
+    root = main_content(soup)
     markdown = _Converter().convert_soup(root)
     # Entities can smuggle in \r or U+2028; non-breaking spaces would defeat plain-space
     # patterns in the splitter.

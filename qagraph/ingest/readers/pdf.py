@@ -115,7 +115,8 @@ def _join_hyphens(lines: list[_Line]) -> list[_Line]:
             if m := _FIRST_WORD.match(nxt.text.lstrip()):
                 cur.text = cur.text.rstrip()[:-1] + m.group(1)
                 nxt.text = m.group(2)
-                if not nxt.text:
+                # The first line of a page stays, emptied: `Document.page_line` counts from it.
+                if not nxt.text and nxt.page == cur.page:
                     emptied.add(i + 1)
     return [ln for i, ln in enumerate(lines) if i not in emptied]
 
@@ -218,6 +219,19 @@ class PdfReader(Reader):
             format=self.format,
             pages=tuple(ln.page for ln in lines),
         )
+
+
+def page_texts(raw: bytes, name: str = "PDF") -> list[list[str]]:
+    """Each page's text lines as extracted, headers and footers included.
+
+    Line k (1-based) of page p here is what a citation "p. p, line k" names, and the
+    running count of these lines across pages is what `Document.line_map` holds.
+
+    Raises:
+        ReadError: The PDF is corrupt or encrypted.
+    """
+    pages, _ = _extract(raw, name)
+    return [[line.text for line in page] for page in pages]
 
 
 def _extract(raw: bytes, name: str) -> tuple[list[list[_Line]], list[str]]:

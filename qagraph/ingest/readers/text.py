@@ -8,8 +8,14 @@ on the document, since a wrong guess shows up as odd characters in quoted answer
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import logging
+import os
+import stat as stat_module
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +24,27 @@ from qagraph.ingest.readers.base import Document, Reader, ReadError
 logger = logging.getLogger(__name__)
 
 _SNIFF_BYTES = 8192
+#: One megabyte, as the size limit on documents counts it.
+MB = 1_000_000
+#: Largest document read unless a caller sets another limit (`file_size_limit`).
+DEFAULT_MAX_FILE_BYTES = 10 * MB
+_MAX_FILE_BYTES: ContextVar[int | None] = ContextVar(
+    "qagraph_max_file_bytes", default=DEFAULT_MAX_FILE_BYTES
+)
+# Non-blocking: opening a named pipe must not wait for a writer (it is refused right after).
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_SPECIAL_KINDS = (
+    (stat_module.S_ISFIFO, "named pipe"),
+    (stat_module.S_ISCHR, "character device"),
+    (stat_module.S_ISBLK, "block device"),
+    (stat_module.S_ISSOCK, "socket"),
+)
 # Share of C0 control bytes (other than tab, newline, form feed, carriage return) above
 # which a NUL-free file is still taken for binary: real text has next to none.
 _MAX_CONTROL_SHARE = 0.10
@@ -52,16 +79,83 @@ class DecodedText:
 
 
 def read_bytes(path: Path, name: str) -> bytes:
-    """Read a file's raw bytes, turning OS errors into a one-line `ReadError`."""
+    """Read a regular file's raw bytes, at most the size limit in force.
+
+    Only regular files are read: a named pipe would block until something writes to it,
+    and a device such as /dev/zero never ends, so both are refused before any byte is read
+    (the file is opened non-blocking and checked again on the open descriptor, in case it
+    was swapped in between). The read itself is bounded by the limit `file_size_limit`
+    sets (default `DEFAULT_MAX_FILE_BYTES`), so even a file whose size grows while it is
+    read cannot fill memory.
+
+    Raises:
+        ReadError: One line naming the file: missing, a folder, not a regular file, larger
+            than the limit, or unreadable.
+    """
+    limit = _MAX_FILE_BYTES.get()
     try:
-        return path.read_bytes()
+        _check_regular(os.stat(path).st_mode, name)
+        fd = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as file:
+            stat = os.fstat(file.fileno())
+            _check_regular(stat.st_mode, name)
+            if limit is not None and stat.st_size > limit:
+                raise ReadError(_too_large(name, stat.st_size, limit))
+            data = file.read() if limit is None else file.read(limit + 1)
     except FileNotFoundError:
         raise ReadError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise ReadError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError(f"{name}: symlink loop (the link leads back to itself)") from None
         reason = exc.strerror or exc.__class__.__name__
         raise ReadError(f"{name}: cannot read file ({reason})") from None
+    if limit is not None and len(data) > limit:
+        raise ReadError(_too_large(name, None, limit))  # it grew while read
+    return data
+
+
+def _check_regular(mode: int, name: str) -> None:
+    if stat_module.S_ISDIR(mode):
+        raise ReadError(f"{name}: is a folder, not a file")
+    if not stat_module.S_ISREG(mode):
+        kind = next((k for test, k in _SPECIAL_KINDS if test(mode)), "special file")
+        raise ReadError(f"{name}: not a regular file ({kind}); only regular files are read")
+
+
+def _too_large(name: str, size: int | None, limit: int) -> str:
+    size_text = "larger than" if size is None else f"{_size(size)}, over"
+    return (
+        f"{name}: file is {size_text} the {_size(limit)} limit on documents "
+        "(raise it with --max-file-mb)"
+    )
+
+
+def _size(n_bytes: int) -> str:
+    """'20.0 MB', '10 MB' (a round limit), or '5,400 bytes' below 0.1 MB."""
+    if n_bytes < MB // 10:
+        return f"{n_bytes:,} bytes"
+    mb = n_bytes / MB
+    return f"{mb:g} MB" if mb == round(mb, 1) else f"{mb:.1f} MB"
+
+
+@contextmanager
+def file_size_limit(max_bytes: int | None) -> Iterator[None]:
+    """Within the block, `read_bytes` refuses files larger than `max_bytes` (None: no limit).
+
+    The limit is a context variable, so concurrent ingests (threads of the app) each keep
+    their own.
+    """
+    if max_bytes is not None and max_bytes < 1:
+        raise ValueError(
+            f"max_bytes must be at least 1 byte, or None for no limit, not {max_bytes}"
+        )
+    token = _MAX_FILE_BYTES.set(max_bytes)
+    try:
+        yield
+    finally:
+        _MAX_FILE_BYTES.reset(token)
 
 
 def normalize_newlines(text: str) -> str:

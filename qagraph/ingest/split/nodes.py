@@ -106,4 +106,5 @@ def _to_node(doc: Document, lines: list[str], block: Block, occurrence: int) -> 
         line_start=doc.line_map[block.line],
         line_end=doc.line_map[last],
         answered=block.kind != "listed" and is_answered(answer),
+        location=doc.location(block.line, last),
     )

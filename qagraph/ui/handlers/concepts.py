@@ -103,4 +103,5 @@ def nodes_md(card: ConceptCard) -> str:
 def _summary(node: Any) -> str:
     number = f"#{node.number} " if node.number else ""
     question = node.question.replace("<", "&lt;").replace(">", "&gt;")
-    return f"{number}{question} <small>(lines {node.line_start}–{node.line_end})</small>"
+    where = node.location or f"lines {node.line_start}–{node.line_end}"
+    return f"{number}{question} <small>({where})</small>"

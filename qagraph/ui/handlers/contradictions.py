@@ -54,7 +54,9 @@ class Flag:
 def _where(node: QANode | None, node_id: str) -> str:
     if node is None:
         return node_id
-    return f"{node.source} #{node.number}" if node.number else f"{node.source} L{node.line_start}"
+    if node.number:
+        return f"{node.source} #{node.number}"
+    return f"{node.source} {node.location or f'L{node.line_start}'}"
 
 
 def _get(kb: KnowledgeBase, node_id: str) -> QANode | None:

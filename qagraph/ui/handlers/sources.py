@@ -1,9 +1,11 @@
-"""Sources: the ingested documents, uploads into the store, incremental re-ingest.
+"""Sources: the ingested documents, uploads into the store, web pages, incremental re-ingest.
 
 Uploaded files are copied into `<store>/uploads/` (never the working directory) under a
 sanitised name, then ingested with `add=True`, which keeps every other source; the
-pipeline's embedding cache means only new or changed text goes through the model. The
-app's state is reloaded afterwards, atomically.
+pipeline's embedding cache means only new or changed text goes through the model. A web
+page is given by its URL: the pipeline fetches it and keeps the copy in the store (a page
+already there is read from its copy unless asked to fetch it again). The app's state is
+reloaded afterwards, atomically.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from qagraph.errors import QagraphError
 from qagraph.ingest.readers import SUPPORTED_SUFFIXES, SUPPORTED_TYPES
+from qagraph.ingest.web import is_url
 from qagraph.ui.excerpts import file_changed
 from qagraph.ui.state import AppState, Snapshot
 
@@ -51,16 +54,23 @@ class IngestOutcome:
 def table(snapshot: Snapshot, uploads_dir: Path | None = None) -> list[list[object]]:
     """One row per source (see `HEADERS`)."""
     kb = snapshot.kb
+    pages = kb.snapshots()
+    states = {None: "file missing", True: "changed since ingest", False: "up to date"}
     rows = []
     for src in kb.sources():
         nodes = kb.nodes(source=src.name)
-        changed = file_changed(src.path, src.sha256)
-        status = {None: "file missing", True: "changed since ingest", False: "up to date"}
-        origin = "file"
-        if uploads_dir is not None and _inside(Path(src.path), uploads_dir):
-            origin = "uploaded"
-        elif _inside(Path(src.path), _BUNDLED):
-            origin = "bundled corpus"
+        if src.name in pages:
+            # Read from the copy kept in the store: it never changes, and is fetched again
+            # only when asked to.
+            fetched = str(pages[src.name].get("fetched", "")).replace("T", " ")
+            origin, status = "web page", f"copy fetched {fetched.removesuffix('Z')} UTC"
+        else:
+            status = states[file_changed(src.path, src.sha256)]
+            origin = "file"
+            if uploads_dir is not None and _inside(Path(src.path), uploads_dir):
+                origin = "uploaded"
+            elif _inside(Path(src.path), _BUNDLED):
+                origin = "bundled corpus"
         rows.append(
             [
                 src.name,
@@ -69,7 +79,7 @@ def table(snapshot: Snapshot, uploads_dir: Path | None = None) -> list[list[obje
                 src.n_lines,
                 src.encoding,
                 origin,
-                status[changed],
+                status,
                 "; ".join(src.warnings) or "",
             ]
         )
@@ -168,7 +178,10 @@ def reingest_changed(state: AppState) -> IngestOutcome:
     """Re-ingest the sources whose files changed since they were ingested."""
     kb = state.snapshot.kb
     changed, notes = [], []
+    pages = kb.snapshots()
     for src in kb.sources():
+        if src.name in pages:
+            continue  # a web page is read from its copy; "Fetch again" refreshes it
         status = file_changed(src.path, src.sha256)
         if status is None:
             notes.append(f"- {src.name}: file missing at {src.path}; kept as stored")
@@ -182,8 +195,31 @@ def reingest_changed(state: AppState) -> IngestOutcome:
     return IngestOutcome("\n".join([outcome.message, *notes]), outcome.ok)
 
 
-def ingest_paths(state: AppState, paths: Sequence[Path]) -> IngestOutcome:
-    """Ingest files into the store, keeping its other sources, then reload the state."""
+def add_urls(state: AppState, text: str, *, refresh: bool = False) -> IngestOutcome:
+    """Fetch the web pages whose URLs `text` lists (one per line or separated by spaces)
+    and ingest them, keeping the store's other sources.
+
+    A page the store already holds is read from its copy unless `refresh` is set.
+    """
+    urls = list(dict.fromkeys((text or "").split()))
+    if not urls:
+        return IngestOutcome("*Enter the address of a web page first (http:// or https://).*")
+    bad = [u for u in urls if not is_url(u)]
+    if bad:
+        return IngestOutcome(
+            "**Nothing was added.**\n"
+            + "\n".join(
+                f"- {u}: not a web address (it must start with http:// or https://)" for u in bad
+            )
+        )
+    return ingest_paths(state, urls, refresh=refresh)
+
+
+def ingest_paths(
+    state: AppState, paths: Sequence[Path | str], *, refresh: bool = False
+) -> IngestOutcome:
+    """Ingest files (or web pages by URL) into the store, keeping its other sources, then
+    reload the state."""
     from qagraph.ingest.pipeline import IngestConfig, ingest, resolve_build_config
 
     if not state.ingest_lock.acquire(blocking=False):
@@ -194,11 +230,14 @@ def ingest_paths(state: AppState, paths: Sequence[Path]) -> IngestOutcome:
             config, notes = resolve_build_config(state.store_path, IngestConfig(progress=False))
             for note in notes:
                 logger.info("%s", note)
-            result = ingest(list(paths), store=state.store_path, config=config, add=True)
+            result = ingest(
+                list(paths), store=state.store_path, config=config, add=True, refresh=refresh
+            )
         except QagraphError as exc:
             return IngestOutcome(f"**Ingest failed:** {exc}")
         lines = [f"- {r.line()}" for r in result.reports] + [f"- {p}" for p in result.problems]
         lines += [f"- {note[0].upper()}{note[1:]}" for note in notes]
+        lines += [f"- {note.replace('(--refresh', '(“Fetch again”')}" for note in result.notes]
         if not result.ok:
             return IngestOutcome(
                 "**Nothing could be ingested; the store is unchanged.**\n" + "\n".join(lines)

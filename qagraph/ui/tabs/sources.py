@@ -1,4 +1,4 @@
-"""The Sources tab: ingested documents, uploads and incremental re-ingest."""
+"""The Sources tab: ingested documents, uploads, web pages by URL and incremental re-ingest."""
 
 from __future__ import annotations
 
@@ -48,6 +48,22 @@ def build(state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] 
                 f"Uploads are kept in `{state.uploads_dir}`. A file named like an existing "
                 "source replaces it; only new or changed text is embedded again."
             )
+    with gr.Row(equal_height=False):
+        url = gr.Textbox(
+            elem_id="add-url",
+            label="Or add web pages by address (http:// or https://, one per line)",
+            placeholder="https://example.com/faq.html",
+            lines=1,
+            max_lines=5,
+            scale=3,
+        )
+        with gr.Column(scale=1, min_width=220):
+            fetch = gr.Button("Fetch and add", elem_id="url-add")
+            refresh_pages = gr.Checkbox(
+                label="Fetch again if already stored",
+                value=False,
+                elem_id="url-refresh",
+            )
     status = gr.Markdown(elem_id="ingest-status")
 
     def refresh() -> tuple:
@@ -65,6 +81,11 @@ def build(state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] 
             Path(path).unlink(missing_ok=True)  # Gradio's copy: the store keeps its own
         return after(outcome)
 
+    def on_fetch(text: str | None, again: bool, progress=gr.Progress()) -> tuple:
+        progress(0.1, desc="Fetching, reading and embedding the pages")
+        outcome = sources.add_urls(state, text or "", refresh=bool(again))
+        return (*after(outcome), "" if outcome.ok else (text or ""))
+
     def on_reingest(progress=gr.Progress()) -> tuple:
         progress(0.1, desc="Re-ingesting changed sources")
         return after(sources.reingest_changed(state))
@@ -73,6 +94,13 @@ def build(state: AppState, header: gr.Markdown, after_ingest: Sequence[Refresh] 
     events = [
         add.click(on_add, [files], outputs, api_name="add_documents", concurrency_limit=1),
         reingest.click(on_reingest, None, outputs, api_name="reingest", concurrency_limit=1),
+        fetch.click(
+            on_fetch,
+            [url, refresh_pages],
+            [*outputs, url],
+            api_name="add_url",
+            concurrency_limit=1,
+        ),
     ]
     for event in events:
         for refresh_other in after_ingest:
