@@ -51,6 +51,7 @@ class _Run(NamedTuple):
     code: int  # exit status; negative: killed by that signal
     seconds: float  # from start to exit
     writing: float | None  # when its new generation folder appeared, if it did
+    committed: float | None  # when CURRENT first named another generation, if it did
 
 
 def _run(
@@ -58,17 +59,20 @@ def _run(
 ) -> _Run:
     """Run `qagraph ingest`; SIGKILL it `kill_after` seconds after its start, or after it
     started writing its new generation when `from_writing` (None: let it finish)."""
-    before = set(store.glob("gen-*"))
+    before, current = set(store.glob("gen-*")), _current(store)
     start = time.monotonic()
     child = subprocess.Popen(
         _ingest_cmd(docs, store), env=CHILD_ENV, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     writing: float | None = None
+    committed: float | None = None
     while child.poll() is None:
         now = time.monotonic() - start
         if writing is None and set(store.glob("gen-*")) - before:
             writing = now
+        if committed is None and _current(store) != current:
+            committed = now
         origin = writing if from_writing else 0.0
         if kill_after is not None and origin is not None and now >= origin + kill_after:
             child.send_signal(signal.SIGKILL)
@@ -78,7 +82,14 @@ def _run(
             pytest.fail("qagraph ingest ran for more than 300 s")
         time.sleep(0.005)
     code = child.wait(timeout=60)
-    return _Run(code, time.monotonic() - start, writing)
+    return _Run(code, time.monotonic() - start, writing, committed)
+
+
+def _current(store: Path) -> str | None:
+    try:
+        return (store / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 
 
 def _partial_generations(store: Path) -> set[str]:
@@ -119,17 +130,19 @@ def _crash_trials(tmp_path: Path, contents: dict[str, Path], trials: int) -> Non
     runs, states = {}, {}
     for name in ("old", "new"):
         runs[name] = _run(contents[name], store)
-        assert runs[name].code == 0 and runs[name].writing is not None
+        assert runs[name].code == 0
+        assert runs[name].writing is not None and runs[name].committed is not None
         states[name] = _state(store)
     assert states["old"][0] != states["new"][0]
     held, outcomes = "new", []
     for trial in range(trials):
         target = "old" if held == "new" else "new"
         full = runs[target]
-        # Half the kills at any moment of the run, half while it writes its generation.
+        # Half the kills at any moment of the run, half while it writes its generation
+        # (from the moment its folder appears to a little after a whole run commits).
         from_writing = trial % 2 == 1
-        span = full.seconds - full.writing if from_writing else full.seconds
-        delay = rng.uniform(0.0, 1.1 * span)
+        span = full.committed - full.writing if from_writing else full.seconds
+        delay = rng.uniform(0.0, 1.2 * span)
         partial_before = _partial_generations(store)
         run = _run(contents[target], store, kill_after=delay, from_writing=from_writing)
         when = "after it started writing" if from_writing else "after its start"

@@ -44,6 +44,7 @@ _BLOCK_TAGS = frozenset(
 )
 # Text inside these gets no markers of its own: it is rendered on one line anyway (cells,
 # headings, summaries), copied verbatim (code), or compared with the href (links).
+_ONE_LINE_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "summary", "td", "th", "dt"]
 _NO_TEXT_MARKERS = frozenset("pre code kbd samp a summary td th h1 h2 h3 h4 h5 h6".split())
 # Page furniture by ARIA role, and by a class or id naming it (whole names, any case).
 _FURNITURE_ROLES = frozenset("navigation banner complementary search contentinfo".split())
@@ -204,6 +205,13 @@ def _prepare(soup: BeautifulSoup, source: str) -> None:
             and _stands_alone(code)
         ):
             code.wrap(soup.new_tag("pre", sourceline=code.sourceline))
+    # A heading, summary or cell is rendered on one line and cited at its tag's line; when
+    # its text starts lower down ("<h2>" alone on a line), cite the text's line instead.
+    for tag in soup.find_all(_ONE_LINE_TAGS):
+        first = next((t for t in tag.find_all(string=True) if t.strip() and id(t) in starts), None)
+        if first is not None and tag.sourceline is not None:
+            lead = len(first) - len(first.lstrip())
+            tag.sourceline = max(tag.sourceline, starts[id(first)] + first.count("\n", 0, lead))
     for string in list(soup.find_all(string=True)):
         if type(string) is not NavigableString or not string.strip() or id(string) not in starts:
             continue

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from qagraph.ingest.readers import Document
 from qagraph.ingest.split.answers import is_answered, render_answer
 from qagraph.ingest.split.detect import Block, SplitterConfig, split_lines
 from qagraph.ingest.split.facts import line_facts
+from qagraph.ingest.split.lines import clean_title
 from qagraph.kb.records import QANode, make_node_id, normalize_question
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w")
+_QUOTE_MARKS = re.compile(r"^(\s*>)+\s*")
+_MARKUP = re.compile(r"\*\*|__|\]\(|</?[a-zA-Z][^>]*>")
+
+
+def _display(question: str) -> str:
+    """A question line taken as written (a plain line, a blockquote) without the markup
+    left in it: quote markers, emphasis, links and inline tags."""
+    text = _QUOTE_MARKS.sub("", question)
+    return clean_title(text) if text != question or _MARKUP.search(text) else question
 
 
 class Skipped(NamedTuple):
@@ -63,6 +74,7 @@ def inspect_document(doc: Document, config: SplitterConfig | None = None) -> Spl
     # Markdown, and what readers turn into markdown, is parsed; plain text has no markup.
     facts = line_facts(lines) if doc.format != "text" else None
     for block in split_lines(lines, config, facts=facts):
+        block = replace(block, question=_display(block.question))
         if not _WORD.search(block.question):
             continue  # a heading that is only an anchor, markup or "?" asks nothing
         key = normalize_question(block.question)
