@@ -163,11 +163,14 @@ def test_os_errors_become_one_line_read_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path / "locked.md", "x\n")
+    real_open = os.open
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(file: str | os.PathLike[str], *args: object, **kwargs: object) -> int:
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(ReadError) as info:
         read_document(path)
     assert str(info.value) == "locked.md: cannot read file (Permission denied)"
