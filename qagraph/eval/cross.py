@@ -19,7 +19,8 @@ from qagraph.eval.dataset import ResolvedQuery, load_eval_set, resolve
 from qagraph.eval.metrics import MetricValue
 from qagraph.eval.results import EvalConfig, EvalReport
 from qagraph.eval.runner import run_eval
-from qagraph.retrieval.abstain import FEATURES, Abstainer, fit_logistic
+from qagraph.eval.tune import CROSS_THRESHOLD
+from qagraph.retrieval.abstain import FEATURES, Abstainer, LogisticModel, fit_logistic
 from qagraph.retrieval.searcher import Retriever
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def run_cross(
         model = fit_logistic(
             rows, labels, features=features, l2=1.0, balanced=True, note=f"fit on {others}"
         )
+        # The same threshold as the shipped model's, so the table predicts what users get.
+        model = LogisticModel(**{**model.to_json(), "threshold": CROSS_THRESHOLD})
         retriever, queries = opened[corpus.name]
         retriever.abstainer = Abstainer(model)  # this retriever serves this evaluation only
         config = EvalConfig(
