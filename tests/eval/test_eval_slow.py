@@ -39,7 +39,7 @@ def test_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_eval_runs_every_variant_on_the_test_split(test_report: dict) -> None:
     assert test_report["split"] == "test"
-    assert test_report["variants"] == ["lexical", "dense", "hybrid", "hybrid+graph"]
+    assert test_report["variants"] == ["lexical", "dense", "hybrid", "hybrid+graph", "baseline"]
     assert test_report["counts"]["in_scope"] >= 90 and test_report["counts"]["out_of_scope"] >= 15
     assert len(test_report["per_query"]) == test_report["counts"]["queries"]
     for variant in test_report["variants"]:
