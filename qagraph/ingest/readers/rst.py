@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from qagraph.ingest.readers.base import Document, Reader
-from qagraph.ingest.readers.text import decode_bytes, read_bytes
+from qagraph.ingest.readers.text import read_rewritten
 
 logger = logging.getLogger(__name__)
 
@@ -160,20 +160,4 @@ class RstReader(Reader):
 
     def read(self, path: str | Path, *, name: str | None = None) -> Document:
         """Read and rewrite one reStructuredText file; see `Reader.read`."""
-        path = Path(path)
-        name = name or path.name
-        decoded = decode_bytes(read_bytes(path, name), name)
-        lines = decoded.text.splitlines()
-        out, source = rst_to_markdown(lines)
-        logger.debug("read %s: %d rst lines -> %d markdown lines", name, len(lines), len(out))
-        return Document(
-            name=name,
-            path=str(path.absolute()),
-            text="\n".join(out) + "\n",
-            line_map=tuple(s + 1 for s in source),
-            encoding=decoded.encoding,
-            sha256=decoded.sha256,
-            n_lines=decoded.n_lines,
-            warnings=decoded.warnings,
-            format=self.format,
-        )
+        return read_rewritten(path, name, self.format, rst_to_markdown)

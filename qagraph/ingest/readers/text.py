@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import stat as stat_module
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -269,3 +269,35 @@ class TextReader(Reader):
             warnings=decoded.warnings,
             format=self.format,
         )
+
+
+def read_rewritten(
+    path: str | Path,
+    name: str | None,
+    fmt: str,
+    rewrite: Callable[[list[str]], tuple[list[str], list[int]]],
+) -> Document:
+    """Read a text file whose lines a reader rewrites as markdown (reST, MDX).
+
+    Args:
+        path: The file.
+        name: Citation name; the file name when None.
+        fmt: The document format to record.
+        rewrite: Source lines -> (markdown lines, 0-based source line of each).
+    """
+    path = Path(path)
+    name = name or path.name
+    decoded = decode_bytes(read_bytes(path, name), name)
+    out, source = rewrite(decoded.text.splitlines())
+    logger.debug("read %s: %d lines -> %d markdown lines", name, decoded.n_lines, len(out))
+    return Document(
+        name=name,
+        path=str(path.absolute()),
+        text="\n".join(out) + "\n",
+        line_map=tuple(s + 1 for s in source),
+        encoding=decoded.encoding,
+        sha256=decoded.sha256,
+        n_lines=decoded.n_lines,
+        warnings=decoded.warnings,
+        format=fmt,
+    )
