@@ -12,6 +12,7 @@ from qagraph import __version__
 from qagraph.cli import (
     ask_cmd,
     bench_cmd,
+    compare_cmd,
     concepts_cmd,
     contradictions_cmd,
     eval_cmd,
@@ -32,6 +33,7 @@ COMMANDS = (
     concepts_cmd,
     graph_cmd,
     contradictions_cmd,
+    compare_cmd,
     eval_cmd,
     serve_cmd,
     bench_cmd,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from qagraph.cli.common import add_options, encoder_config, print_json, store_path
+from qagraph.ingest.contradictions.lexicon import read_lexicon_files, with_lexicon_files
 from qagraph.ingest.pipeline import (
     DEFAULT_MAX_ANSWER_CHARS,
     DEFAULT_MAX_FILE_MB,
@@ -16,6 +17,7 @@ from qagraph.ingest.pipeline import (
     resolve_build_config,
 )
 from qagraph.ingest.readers import SUPPORTED_TYPES
+from qagraph.kb.lexicons import StoreLexicons
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +63,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "as the store was built, else use it",
     )
     parser.add_argument(
+        "--lexicon",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="contradiction lexicon (JSON) extending the built-in one: opposite terms, "
+        "amount words, universal and fallible phrases; may be repeated; the store keeps a "
+        "copy for its next ingests",
+    )
+    parser.add_argument(
         "--reset-settings",
         action="store_true",
         help="forget the settings the store was built with (model, glossaries, concept "
@@ -77,6 +89,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_options(parser)
     parser.set_defaults(run=run)
+
+
+def _lexicons(args: argparse.Namespace, config: IngestConfig):
+    """The configuration with the user's lexicon files: those given, else the store's."""
+    if args.lexicon:
+        files = read_lexicon_files(args.lexicon)
+    elif args.reset_settings:
+        files = []
+    else:
+        files = StoreLexicons(store_path(args)).load()
+        if files:
+            names = ", ".join(Path(p).name for p, _ in files)
+            print(f"qagraph: using the store's contradiction lexicon {names}", file=sys.stderr)
+    return with_lexicon_files(config, files), files
 
 
 def megabytes(text: str) -> float:
@@ -112,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for note in notes:
         print(f"qagraph: {note}", file=sys.stderr)
+    config, lexicons = _lexicons(args, config)
     result = ingest(
         args.paths or None,
         store=store_path(args),
@@ -121,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(f"qagraph: {note}", file=sys.stderr)
+    if result.ok and (args.lexicon or args.reset_settings):
+        StoreLexicons(store_path(args)).save(lexicons)
     if args.json:
         print_json(
             {

@@ -377,7 +377,7 @@ def _write(
             build_retrieval_index(writer, nodes, encoder, config.index, progress=config.progress)
             # Last: it reads the edges of the steps before it (same_question, mentions).
             if config.contradictions.enabled:
-                found = detect_contradictions(nodes, edges, encoder, config.contradictions)
+                found = detect_contradictions(graph, edges, encoder, config.contradictions)
                 writer.add_edges(contradiction_edges(found))
     finally:
         encoder.close()

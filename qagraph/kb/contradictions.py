@@ -2,7 +2,8 @@
 
 Ingest writes one `contradicts` edge per flagged pair (a to b, weight = score, data = the
 contradiction's JSON); `ask`, the chat and `qagraph contradictions` read them back here,
-so the edge layout is known in two places only: this module and the ingest step.
+so the edge layout is known in two places only: this module and the ingest step. Flags a
+user marked "not a conflict" (`qagraph.kb.marks`) are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from qagraph.kb.knowledge import KnowledgeBase
+from qagraph.kb.marks import Marks, NodeRef, pair_key, store_root
 from qagraph.kb.records import Contradiction, Edge
 
 logger = logging.getLogger(__name__)
@@ -37,12 +39,16 @@ def contradiction_from_edge(edge: Edge) -> Contradiction:
     return Contradiction.from_json(data)
 
 
-def contradictions(kb: KnowledgeBase, touching: Iterable[str] | None = None) -> list[Contradiction]:
+def contradictions(
+    kb: KnowledgeBase, touching: Iterable[str] | None = None, *, marked: bool | None = False
+) -> list[Contradiction]:
     """The contradictions of a knowledge base, highest score first.
 
     Args:
         kb: The knowledge base.
         touching: Only those with at least one of these node ids; all when None.
+        marked: False: leave out the flags a user marked "not a conflict"; True: only
+            those; None: all.
 
     Returns:
         Contradictions sorted by score (descending), then by the two ids.
@@ -53,5 +59,34 @@ def contradictions(kb: KnowledgeBase, touching: Iterable[str] | None = None) -> 
         for edge in kb.edges("contradicts")
         if wanted is None or edge.src in wanted or edge.dst in wanted
     ]
+    if marked is not None:
+        keys = Marks(store_root(kb.path)).keys() if found else set()
+        found = [c for c in found if (_key(kb, c) in keys) == marked]
     found.sort(key=lambda c: (-c.score, c.a, c.b))
     return found
+
+
+def _key(kb: KnowledgeBase, item: Contradiction) -> frozenset | None:
+    try:
+        return pair_key(NodeRef.of(kb.node(item.a)), NodeRef.of(kb.node(item.b)))
+    except KeyError:
+        return None
+
+
+def marked_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
+    """(a, b) ids of every flag a user marked "not a conflict", in both orders."""
+    keys = Marks(store_root(kb.path)).keys()
+    if not keys:
+        return set()
+    out = set()
+    for edge in kb.edges("contradicts"):
+        item = contradiction_from_edge(edge)
+        if _key(kb, item) in keys:
+            out |= {(item.a, item.b), (item.b, item.a)}
+    return out
+
+
+def is_marked(kb: KnowledgeBase, item: Contradiction) -> bool:
+    """Whether a user marked this flag "not a conflict"."""
+    key = _key(kb, item)
+    return key is not None and key in Marks(store_root(kb.path)).keys()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qagraph.kb.contradictions import contradiction_from_edge
+from qagraph.kb.contradictions import contradiction_from_edge, marked_pairs
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.records import QANode
 
@@ -54,6 +54,7 @@ class GraphView:
     """The graph edges answer assembly needs, indexed once per knowledge base."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
         self.same_question: dict[str, set[str]] = {}
         self.related: dict[str, list[tuple[float, str]]] = {}
         self.contradicts: dict[str, list[dict[str, Any]]] = {}
@@ -84,12 +85,15 @@ class GraphView:
         return out[:limit]
 
     def contradictions(self, node_ids: list[str]) -> list[dict[str, Any]]:
-        """Contradictions touching any of the nodes, each once, strongest first."""
+        """Contradictions touching any of the nodes, each once, strongest first; flags a
+        user marked "not a conflict" are left out (read now: marks change at any time)."""
         seen: dict[tuple[str, str, str], dict[str, Any]] = {}
         for node_id in node_ids:
             for item in self.contradicts.get(node_id, ()):
                 seen.setdefault((item["a"], item["b"], item["kind"]), item)
-        return sorted(seen.values(), key=lambda c: (-c["score"], c["a"], c["b"]))
+        marked = marked_pairs(self._kb) if seen else set()
+        kept = [c for c in seen.values() if (c["a"], c["b"]) not in marked]
+        return sorted(kept, key=lambda c: (-c["score"], c["a"], c["b"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,3 +246,73 @@ def test_8_a_hostile_answer_fetches_and_runs_nothing(browser, hostile_url: str) 
         assert "img-src 'self' data: blob:" in policy
     finally:
         page.close()
+
+
+# Three answers to one question: two say one thing in other words, two disagree in meaning
+# without a negation or a number in common.
+COMPARE_DOCS = {
+    "a.md": "## How does k-means clustering work?\n\nK-means assigns each point to the nearest "
+    "centroid and moves each centroid to the mean of its points. K-means always finds the "
+    "best clustering. The number of clusters is chosen before training.\n",
+    "b.md": "## How does the k-means algorithm work?\n\nK-means assigns every point to its "
+    "closest centroid, then recomputes each centroid as the mean of its points. K-means can "
+    "get stuck in a local optimum, so it is run several times from different initial "
+    "centroids.\n",
+    "c.md": "## How does k-means clustering work?\n\nEach point goes to the nearest centroid, "
+    "and each centroid moves to the mean of its points. The algorithm stops when no point "
+    "changes cluster.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def compare_url(tmp_path_factory: pytest.TempPathFactory, minilm_encoder) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("compare")
+    (root / "docs").mkdir()
+    for name, text in COMPARE_DOCS.items():
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    config = IngestConfig(encoder=EncoderConfig(), progress=False)
+    assert ingest([root / "docs"], store=root / "store", config=config).ok
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRADIO_TEMP_DIR", str(root / "gradio"))
+    state = AppState(root / "store", encoder=minilm_encoder)
+    demo, _, url = launch(state, port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()
+        mp.undo()
+
+
+def test_9_compare_answers_side_by_side(browser, compare_url: str) -> None:
+    page = open_page(browser, compare_url)
+    try:
+        page.get_by_role("tab", name="Contradictions").click()
+        # The flag ingest found is listed under its kind.
+        expect(page.locator("#contradiction-kind")).to_contain_text("quantifier (1)")
+        page.locator("#compare-picker input").click()
+        page.get_by_role("option", name="How does k-means clustering work? (3 answers").click()
+        view = page.locator("#compare-view")
+        # Every source's answer, cited.
+        for name in COMPARE_DOCS:
+            expect(view).to_contain_text(f"{name}, lines")
+        # Claims every answer makes are marked as shared, the two in conflict as such.
+        expect(view.locator("ins").first).to_contain_text("centroid")
+        conflict = view.locator("mark")
+        expect(conflict.first).to_be_visible()
+        marked = " ".join(conflict.all_inner_texts())
+        assert "K-means always finds the best clustering." in marked
+        assert "K-means can get stuck in a local optimum" in marked
+        summary = page.locator("#compare-summary")
+        expect(summary).to_contain_text("3 answers")
+        expect(summary).to_contain_text("quantifier")
+        page.wait_for_timeout(300)
+        shot(page, "08-compare-answers")
+        # The flag is not a conflict for this reader: marked, it leaves the list.
+        page.locator("#mark-note textarea").fill("one is about a single run")
+        page.locator("#mark-flag").click()
+        expect(page.locator("#mark-status")).to_contain_text("not a conflict")
+        expect(page.locator("#contradictions-summary")).to_contain_text("No contradictions")
+        expect(page.locator("#marked-flags")).to_contain_text("Marked not a conflict (1)")
+        assert page.outside == []
+    finally:
+        page.close()

@@ -41,3 +41,47 @@ def test_detail_shows_both_nodes_in_full_with_the_evidence_marked(ui_state) -> N
 def test_detail_without_a_valid_pick_asks_for_one(ui_state) -> None:
     assert "Select a flag" in contradictions.detail(ui_state.snapshot, None)[0]
     assert "Select a flag" in contradictions.detail(ui_state.snapshot, 9999)[0]
+
+
+def test_flags_are_grouped_by_kind(ui_state) -> None:
+    items = contradictions.flags(ui_state.snapshot)
+    order = [contradictions.KINDS.index(f.kind) for f in items]
+    assert order == sorted(order)
+    choices = contradictions.kind_choices(items)
+    assert choices[0] == (f"all ({len(items)})", contradictions.ALL_KINDS)
+    counts = contradictions.kind_counts(items)
+    assert (f"antonym ({counts['antonym']})", "antonym") in choices
+    assert all(f.kind == "antonym" for f in contradictions.of_kind(items, "antonym"))
+    assert contradictions.of_kind(items, contradictions.ALL_KINDS) == items
+
+
+def test_a_flag_marked_not_a_conflict_moves_to_the_marked_list(fresh_state) -> None:
+    snapshot = fresh_state.snapshot
+    before = contradictions.flags(snapshot)
+    number = next(f.number for f in before if f.evidence_a == kbfixture.EVIDENCE_A)
+    message = contradictions.mark(snapshot, number, "same claim, two wordings")
+    assert "not a conflict" in message
+    after = contradictions.flags(snapshot)
+    assert len(after) == len(before) - 1
+    assert all(f.evidence_a != kbfixture.EVIDENCE_A for f in after)
+    marked = contradictions.flags(snapshot, marked=True)
+    assert [f.evidence_a for f in marked] == [kbfixture.EVIDENCE_A]
+    assert kbfixture.EVIDENCE_A in contradictions.marked_md(marked)
+    # The chat no longer warns about it either.
+    assert "shown again" in contradictions.unmark(snapshot, 1)
+    assert len(contradictions.flags(snapshot)) == len(before)
+    assert "Select a flag" in contradictions.mark(snapshot, None)
+    assert "Select a marked flag" in contradictions.unmark(snapshot, 1)
+
+
+def test_compare_a_group_of_answers(ui_state) -> None:
+    choices = contradictions.compare_choices(ui_state.snapshot)
+    assert choices and all("answers" in label for label, _ in choices)
+    label, node_id = choices[0]
+    summary, view = contradictions.compare_md(ui_state.snapshot, node_id)
+    assert "compared sentence by sentence" in summary
+    assert view.startswith("<table>") and view.count("<th>") >= 3
+    result = contradictions.compare(ui_state.snapshot, node_id)
+    for node in result.nodes:
+        assert node.source in view
+    assert "Pick a question" in contradictions.compare_md(ui_state.snapshot, None)[0]

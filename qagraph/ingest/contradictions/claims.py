@@ -47,11 +47,14 @@ class Claim(NamedTuple):
         text: Plain text, as shown in evidence.
         kind: "sentence" (of a paragraph), "item" (of a list) or "cell" (of a table).
         index: Position of the claim in its answer, from 0.
+        lead: For a list item, the sentence leading into its list when it ends with a
+            colon ("Unsupervised methods:"); "" otherwise.
     """
 
     text: str
     kind: str
     index: int
+    lead: str = ""
 
 
 def clean_inline(text: str) -> str:
@@ -117,10 +120,14 @@ def _table_claims(rows: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _segments(markdown: str) -> list[tuple[str, str]]:
-    """(text, kind) of every sentence, list item and table cell, code left out."""
-    raw: list[tuple[str, str]] = []
+def _segments(markdown: str) -> list[tuple[str, str, str]]:
+    """(text, kind, lead) of every sentence, list item and table cell, code left out.
+
+    `lead` is, for a list item, the last sentence before the list when it ends with a colon.
+    """
+    raw: list[tuple[str, str, str]] = []
     lines = prose_lines(markdown)
+    lead = ""
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -132,13 +139,18 @@ def _segments(markdown: str) -> list[tuple[str, str]]:
             while i < len(lines) and _TABLE_ROW_RE.match(lines[i]):
                 table.append(lines[i])
                 i += 1
-            raw.extend(_table_claims(table))
+            raw.extend((text, kind, "") for text, kind in _table_claims(table))
+            lead = ""
             continue
         kind = "item" if _ITEM_RE.match(line) else "sentence"
         text = clean_inline(_ITEM_RE.sub("", line))
-        raw.extend((s, kind) for s in split_sentences(text))
+        sentences = split_sentences(text)
+        raw.extend((s, kind, lead if kind == "item" else "") for s in sentences)
+        if kind == "sentence":
+            last = sentences[-1] if sentences else ""
+            lead = last if last.endswith(":") else ""
         i += 1
-    return [(_strip_quotes(text), kind) for text, kind in raw if _strip_quotes(text)]
+    return [(_strip_quotes(text), kind, lead) for text, kind, lead in raw if _strip_quotes(text)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -155,10 +167,10 @@ def split_claims(markdown: str) -> tuple[Claim, ...]:
         The claims; empty for an empty answer.
     """
     claims: list[Claim] = []
-    for text, kind in _segments(markdown):
+    for text, kind, lead in _segments(markdown):
         if text.endswith("?") or len(content_lemmas(text)) < MIN_CONTENT_WORDS:
             continue
-        claims.append(Claim(text, kind, len(claims)))
+        claims.append(Claim(text, kind, len(claims), lead))
     return tuple(claims)
 
 
@@ -169,4 +181,4 @@ def answer_segments(markdown: str) -> tuple[str, ...]:
     What an answer is about is read from these; an answer made only of follow-up
     questions has no claims but still says what it is about.
     """
-    return tuple(text for text, _ in _segments(markdown) if content_lemmas(text))
+    return tuple(text for text, _, _ in _segments(markdown) if content_lemmas(text))

@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
 
 from qagraph.encoders.base import Encoder
 from qagraph.ingest.contradictions.align import VectorBank, align_claims
+from qagraph.ingest.contradictions.blocking import ClaimRef, blocked_pairs
 from qagraph.ingest.contradictions.candidates import Candidate, find_candidates
 from qagraph.ingest.contradictions.claims import answer_segments, split_claims
-from qagraph.ingest.contradictions.divergence import DivergenceThresholds, divergent
+from qagraph.ingest.contradictions.divergence import DivergenceThresholds, Topics, divergent
+from qagraph.ingest.contradictions.lexicon import Lexicon, load_lexicon
 from qagraph.ingest.contradictions.numbers import numeric
+from qagraph.ingest.contradictions.opposition import oppose
+from qagraph.ingest.contradictions.propositions import (
+    ConceptNames,
+    Proposition,
+    read_proposition,
+)
 from qagraph.ingest.contradictions.rules import Finding, antonym, features, negation, quantifier
 from qagraph.ingest.contradictions.words import normalize_text
-from qagraph.kb.records import Contradiction, Edge, QANode
+from qagraph.kb.records import Concept, Contradiction, Edge, QANode
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +53,26 @@ class ContradictionConfig:
         rule_sim: Least cosine of two aligned claims for a cue to count.
         rule_overlap: Least content-word Jaccard of two claims for a cue to count.
         divergence: Limits of the divergent-answer test.
+        divergence_same_sim: Question cosine from which two questions of one source count
+            as the same for the topic test of divergence.
+        divergence_alike_sim: Question cosine from which two sources' questions sharing a
+            salient word are compared by the topic test of divergence alone.
         min_score: Flags scoring lower are dropped.
         nli_model: CrossEncoder NLI model (name in the local cache, or directory) that must
             confirm each flag; None to rely on the rules alone.
         nli_threshold: Least contradiction probability for the NLI model to confirm.
         nli_device: Torch device of the NLI model.
+        cross_questions: Also compare claims of answers to different questions that
+            qualify the same concept (`blocking`, `opposition`).
+        cross_sim: Least cosine of two such claims when they disagree on an amount
+            ("reduces overfitting" / "leads to overfitting").
+        cross_pole_sim: Least cosine when they put one concept on two poles of a lexicon
+            axis ("PCA: feature selection" / "PCA: feature extraction").
+        max_block_share: A concept in more than this share of the nodes blocks no pair.
+        max_block: Most claims compared per concept block.
+        lexicon_paths: User lexicon files extending the built-in one (`lexicon`).
+        builtin_lexicon: Start from the built-in lexicon.
+        lexicon_texts: (path, content) of lexicon files already read.
     """
 
     enabled: bool = True
@@ -67,6 +92,22 @@ class ContradictionConfig:
     nli_model: str | None = None
     nli_threshold: float = 0.5
     nli_device: str = "cpu"
+    divergence_same_sim: float = 0.9
+    divergence_alike_sim: float = 0.55
+    cross_questions: bool = True
+    cross_sim: float = 0.6
+    cross_pole_sim: float = 0.3
+    max_block_share: float = 0.1
+    max_block: int = 60
+    lexicon_paths: tuple[str, ...] = ()
+    builtin_lexicon: bool = True
+    lexicon_texts: tuple[tuple[str, str], ...] = ()
+
+    def lexicon(self) -> Lexicon:
+        """The lexicon these settings name (raises `LexiconError` for a bad file)."""
+        return load_lexicon(
+            self.lexicon_paths, builtin=self.builtin_lexicon, texts=dict(self.lexicon_texts)
+        )
 
     def __post_init__(self) -> None:
         if self.max_per_node < 1:
@@ -103,8 +144,26 @@ def claim_finding(
     )
 
 
+def _divergence_pair(
+    cand: Candidate, nodes: dict[str, QANode], config: ContradictionConfig
+) -> bool:
+    """Whether two nodes ask one question closely enough for the divergence test: the
+    same question, or two sources' questions alike and sharing a salient word."""
+    if cand.same_question:
+        return True
+    return (
+        nodes[cand.a].source != nodes[cand.b].source
+        and cand.question_sim >= config.divergence_alike_sim
+        and cand.reason != "answers"
+    )
+
+
 def _compare(
-    cand: Candidate, nodes: dict[str, QANode], bank: VectorBank, config: ContradictionConfig
+    cand: Candidate,
+    nodes: dict[str, QANode],
+    bank: VectorBank,
+    config: ContradictionConfig,
+    topics: Topics | None = None,
 ) -> Contradiction | None:
     a, b = nodes[cand.a], nodes[cand.b]
     best: Contradiction | None = None
@@ -121,8 +180,14 @@ def _compare(
         score = found.strength * (0.5 + 0.25 * al.similarity + 0.25 * min(1.0, al.overlap / 0.8))
         if best is None or score > best.score:
             best = Contradiction(a.id, b.id, found.kind, al.a.text, al.b.text, round(score, 4))
-    if best is None and cand.same_question:
-        div = divergent(a, b, bank, config.divergence)
+    if best is None and _divergence_pair(cand, nodes, config):
+        # Two questions of one source near each other ("What are decision trees?", "How
+        # do we train them?") are linked, not the same: only the embedding test there.
+        same_text = cand.question_sim >= config.divergence_same_sim
+        use_topics = topics if a.source != b.source or same_text else None
+        div = divergent(
+            a, b, bank, config.divergence, use_topics, topic_only=not cand.same_question
+        )
         if div is not None:
             score = div.finding.strength * (0.5 + 0.5 * cand.question_sim)
             best = Contradiction(
@@ -154,25 +219,158 @@ def _confirm(found: list[Contradiction], config: ContradictionConfig) -> list[Co
     return out
 
 
+@runtime_checkable
+class _WithConcepts(Protocol):
+    """A knowledge graph as ingest builds it: nodes with their concepts."""
+
+    @property
+    def nodes(self) -> Sequence[QANode]: ...
+
+    @property
+    def concepts(self) -> Sequence[Concept]: ...
+
+
+def concept_names(
+    nodes: Sequence[QANode], edges: Sequence[Edge], concepts: Sequence[Concept] | None
+) -> ConceptNames:
+    """The concepts claims are read with: the graph's, with their aliases; without them,
+    the names the nodes and `mentions` edges give, with the built-in glossary's aliases."""
+    if concepts:
+        return ConceptNames((c.name, c.aliases) for c in concepts)
+    names = {name for n in nodes for name in n.concepts}
+    names |= {e.dst.removeprefix("concept:") for e in edges if e.kind == "mentions"}
+    aliases: dict[str, tuple[str, ...]] = {}
+    try:
+        from qagraph.ingest.concepts import load_glossary
+
+        for entry in load_glossary().entries():
+            if entry.name in names:
+                aliases[entry.name] = entry.aliases
+    except Exception as exc:  # the glossary only adds aliases; never fail detection on it
+        logger.debug("no glossary aliases: %s", exc)
+    return ConceptNames((name, aliases.get(name, ())) for name in sorted(names))
+
+
+def _narrower(concepts: Iterable[Concept]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for concept in concepts:
+        for broader in concept.broader:
+            out.setdefault(broader, set()).add(concept.name)
+    return out
+
+
+def _generic(nodes: Sequence[QANode], config: ContradictionConfig) -> frozenset[str]:
+    """Concepts too many nodes mention to say what one question is about."""
+    counts = Counter(name for n in nodes for name in set(n.concepts))
+    limit = max(20, int(config.max_block_share * len(nodes)))
+    return frozenset(name for name, count in counts.items() if count > limit)
+
+
+def _claim_refs(nodes: Iterable[QANode], names: ConceptNames, lexicon: Lexicon) -> list[ClaimRef]:
+    refs = []
+    for node in nodes:
+        for claim in split_claims(node.answer):
+            prop = read_proposition(claim.text, claim.lead, claim.kind, names, lexicon)
+            refs.append(ClaimRef(node.id, claim, prop))
+    return refs
+
+
+def _evidence(ref: ClaimRef) -> str:
+    """The claim as evidence; an item with the sentence leading into its list."""
+    if ref.claim.lead:
+        return f"{ref.claim.lead} {ref.claim.text}"
+    return ref.claim.text
+
+
+def _cross_question(
+    refs: Sequence[ClaimRef],
+    names: frozenset[str],
+    bank: VectorBank,
+    n_nodes: int,
+    config: ContradictionConfig,
+) -> list[Contradiction]:
+    """Contradictions between claims that qualify one concept, whatever the questions."""
+    pairs = blocked_pairs(
+        refs,
+        names,
+        n_nodes=n_nodes,
+        max_share=config.max_block_share,
+        max_block=config.max_block,
+    )
+    bank.extend(_evidence(r) for p in pairs for r in (p.a, p.b))
+    out = []
+    for pair in pairs:
+        found = oppose(pair.a.prop, pair.b.prop)
+        if found is None:
+            continue
+        sim = float(bank.vector(_evidence(pair.a)) @ bank.vector(_evidence(pair.b)))
+        axis, target = found.key
+        on_concept = target in names and target in pair.a.prop.concepts + pair.b.prop.concepts
+        least = config.cross_pole_sim if axis != "amount" and on_concept else config.cross_sim
+        if sim < least:
+            continue
+        if not _same_topic(pair.a.prop, pair.b.prop, target, names):
+            continue
+        same_subject = pair.a.prop.subject and pair.a.prop.subject == pair.b.prop.subject
+        if axis == "amount" and not (same_subject or found.agreeing):
+            # "More complexity increases variance" / "more data decreases it": two causes.
+            continue
+        score = found.finding.strength * (0.6 + 0.4 * sim)
+        logger.debug(
+            "cross-question %s (%.2f): %s | %s",
+            found.finding,
+            sim,
+            pair.a.claim.text,
+            pair.b.claim.text,
+        )
+        out.append(
+            Contradiction(
+                pair.a.node,
+                pair.b.node,
+                found.finding.kind,
+                _evidence(pair.a),
+                _evidence(pair.b),
+                round(score, 4),
+            )
+        )
+    return out
+
+
+def _same_topic(a: Proposition, b: Proposition, target: str, names: frozenset[str]) -> bool:
+    """The two claims are about one thing: the key's target is a concept both name, or
+    they share their subject."""
+    if target in names and target in a.concepts and target in b.concepts:
+        return True
+    return bool(a.subject) and a.subject == b.subject and a.subject in names
+
+
 def detect_contradictions(
-    nodes: Sequence[QANode],
+    nodes: Sequence[QANode] | _WithConcepts,
     edges: Sequence[Edge],
     encoder: Encoder,
     config: ContradictionConfig | None = None,
+    *,
+    concepts: Sequence[Concept] | None = None,
 ) -> list[Contradiction]:
     """Pairs of nodes whose answers contradict one another, with evidence.
 
     Args:
-        nodes: All nodes; unanswered ones are skipped.
+        nodes: All nodes (unanswered ones are skipped), or the knowledge graph ingest
+            built (`qagraph.ingest.graph.GraphBuild`): its nodes and its concepts.
         edges: Graph edges; `same_question` and `mentions` edges widen the candidates.
         encoder: Embeds questions and claims.
-        config: Thresholds and the optional NLI model.
+        config: Thresholds, the lexicon and the optional NLI model.
+        concepts: The knowledge graph's concepts (names and aliases) claims are read
+            with; without them (and without a graph), the nodes' concept names.
 
     Returns:
         One contradiction per node pair, `a` before `b` in source order, sorted by score
         (highest first), then by the ids.
     """
     config = config or ContradictionConfig()
+    if isinstance(nodes, _WithConcepts):
+        concepts = concepts if concepts is not None else nodes.concepts
+        nodes = nodes.nodes
     ordered = sorted(
         (n for n in nodes if n.answered and n.answer.strip()),
         key=lambda n: (n.source, n.line_start, n.id),
@@ -180,6 +378,7 @@ def detect_contradictions(
     if len(ordered) < 2:
         return []
     by_id = {n.id: n for n in ordered}
+    position = {n.id: i for i, n in enumerate(ordered)}
     bank = VectorBank(encoder, (n.question for n in ordered))
     candidates = find_candidates(
         ordered,
@@ -195,14 +394,30 @@ def detect_contradictions(
     )
     involved = {i for c in candidates for i in (c.a, c.b)}
     # Whole answers are embedded only where the divergence test may need them.
-    same = {i for c in candidates if c.same_question for i in (c.a, c.b)}
+    same = {i for c in candidates if _divergence_pair(c, by_id, config) for i in (c.a, c.b)}
     texts: set[str] = set()
     for node_id in sorted(involved):
         texts.update(c.text for c in split_claims(by_id[node_id].answer))
         if node_id in same:
             texts.update(answer_segments(by_id[node_id].answer))
     bank.extend(texts)
-    found = [c for cand in candidates if (c := _compare(cand, by_id, bank, config)) is not None]
+    names = concept_names(ordered, edges, concepts)
+    topics = Topics(
+        ordered,
+        names,
+        _narrower(concepts or ()),
+        _generic(ordered, config),
+        bank.matrix([n.question for n in ordered]),
+    )
+    found = [
+        c for cand in candidates if (c := _compare(cand, by_id, bank, config, topics)) is not None
+    ]
+    if config.cross_questions:
+        lexicon = config.lexicon()
+        refs = _claim_refs(ordered, names, lexicon)
+        concept_set = frozenset(names.names)
+        found += _cross_question(refs, concept_set, bank, len(ordered), config)
+    found = _best_per_pair(found, position, config)
     if config.nli_model and found:
         found = _confirm(found, config)
     found.sort(key=lambda c: (-c.score, c.a, c.b))
@@ -213,6 +428,22 @@ def detect_contradictions(
         len(bank),
     )
     return found
+
+
+def _best_per_pair(
+    found: Iterable[Contradiction], position: dict[str, int], config: ContradictionConfig
+) -> list[Contradiction]:
+    """One flag per node pair, the highest scoring, `a` first in source order."""
+    best: dict[frozenset[str], Contradiction] = {}
+    for c in found:
+        if c.score < config.min_score:
+            continue
+        if position[c.a] > position[c.b]:
+            c = replace(c, a=c.b, b=c.a, evidence_a=c.evidence_b, evidence_b=c.evidence_a)
+        key = frozenset((c.a, c.b))
+        if key not in best or c.score > best[key].score:
+            best[key] = c
+    return list(best.values())
 
 
 def contradiction_edges(contradictions: Sequence[Contradiction]) -> list[Edge]:

@@ -5,21 +5,32 @@ test is strict. Both answers must be substantive (a pointer to "my article" or a
 no answer, and so no disagreement); the two must be far apart in embedding space and in
 words; and one must be far from the question while the other is close to it, which is
 what an answer to a different question looks like.
+
+With the knowledge graph (`Topics`), an answer that names none of its question's topics
+is the telling sign: not the question's concepts nor any narrower one (a table of sigmoid,
+ReLU and softmax answers "types of activation functions"), and few of its rarer words. Such
+an answer, next to one that covers its question and that fits the off-topic answer's own
+question better than that answer does, is divergent even when the two answers share a
+theme (two recommender designs, one about podcast search).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from qagraph.ingest.contradictions.align import VectorBank
 from qagraph.ingest.contradictions.claims import answer_segments, split_claims
+from qagraph.ingest.contradictions.propositions import ConceptNames
 from qagraph.ingest.contradictions.rules import Finding
-from qagraph.ingest.contradictions.words import content_lemmas, jaccard
-from qagraph.kb.records import QANode
+from qagraph.ingest.contradictions.words import content_lemmas, jaccard, tokens
+from qagraph.kb.records import QANode, normalize_question
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +51,15 @@ class DivergenceThresholds(NamedTuple):
         max_word_overlap: Highest Jaccard of their content words.
         max_relevance: Highest cosine between the off-topic answer and its question.
         min_relevance_gap: Least gap between the two answers' cosines to their questions.
+        max_coverage: Highest topic coverage (`Topics.coverage`) of an off-topic answer.
+        min_coverage_gap: Least coverage gap between the two answers.
+        max_topic_answer_sim: Highest cosine of the two answers in the topic test.
+        max_topic_word_overlap: Highest Jaccard of their content words in the topic test.
+        max_topic_relevance: Highest cosine of the off-topic answer and its question there.
+        min_cross_gain: How much better the other answer must fit the off-topic answer's
+            question than that answer itself.
+        min_misfit: An off-topic answer that names some of its question's words must fit
+            another question of the corpus this much better than its own.
     """
 
     min_content_words: int = 8
@@ -47,6 +67,13 @@ class DivergenceThresholds(NamedTuple):
     max_word_overlap: float = 0.06
     max_relevance: float = 0.3
     min_relevance_gap: float = 0.2
+    max_coverage: float = 0.4
+    min_coverage_gap: float = 0.25
+    max_topic_answer_sim: float = 0.55
+    max_topic_word_overlap: float = 0.15
+    max_topic_relevance: float = 0.4
+    min_cross_gain: float = 0.05
+    min_misfit: float = 0.25
 
 
 class Divergence(NamedTuple):
@@ -55,6 +82,149 @@ class Divergence(NamedTuple):
     finding: Finding
     evidence_a: str
     evidence_b: str
+
+
+# Words every question uses: never what a question is about.
+_QUESTION_WORDS = frozenset(
+    """
+    explain describe difference differences compare work works way ways use used type types
+    mean means example examples give know would build design main good best different
+    happen happens need needs tell define definition machine learning data model models
+    system systems algorithm algorithms approach method methods technique techniques
+    problem problems
+    """.split()
+)
+
+
+class Topics:
+    """How well each answer covers what its question asks about.
+
+    Args:
+        nodes: Every answered node (for word rarity, and the questions an answer may fit).
+        names: The knowledge graph's concepts.
+        narrower: Concept name -> names of the concepts directly narrower than it.
+        generic: Concepts too common to name a question's topic.
+        questions: Unit vectors of the nodes' questions, one row per node of `nodes`;
+            without them `misfit` is 0.
+    """
+
+    def __init__(
+        self,
+        nodes: Sequence[QANode],
+        names: ConceptNames,
+        narrower: Mapping[str, Iterable[str]],
+        generic: frozenset[str] = frozenset(),
+        questions: np.ndarray | None = None,
+    ) -> None:
+        self._nodes = list(nodes)
+        self._row = {n.id: i for i, n in enumerate(self._nodes)}
+        # Each question's normal form as a number, once: `misfit` compares an answer with
+        # every question, and normalising them all on each call made ingest quadratic.
+        forms: dict[str, int] = {}
+        self._form = np.array(
+            [forms.setdefault(normalize_question(n.question), len(forms)) for n in self._nodes],
+            dtype=np.int64,
+        )
+        self._questions = questions
+        self._memo: dict[tuple[str, str, str, str], float] = {}
+        self._names = names
+        self._narrower = {k: frozenset(v) for k, v in narrower.items()}
+        self._generic = generic
+        df: Counter[str] = Counter()
+        self._with: dict[str, set[str]] = {}
+        for node in nodes:
+            words = content_lemmas(node.question + " " + " ".join(answer_texts(node)))
+            df.update(words)
+            for word in words:
+                self._with.setdefault(word, set()).add(node.id)
+        n = max(1, len(nodes))
+        self._idf = {w: math.log((1 + n) / (1 + c)) for w, c in df.items()}
+        self._default_idf = math.log(1 + n)
+
+    def _concepts(self, text: str) -> set[str]:
+        return {m[0] for m in self._names.find(tokens(text))}
+
+    def coverage(self, node: QANode) -> float:
+        """1 when the answer names one of its question's concepts (or a narrower one),
+        else the rarity-weighted share of the question's words the answer uses."""
+        key = ("coverage", node.id, node.question, node.answer)
+        if key not in self._memo:
+            self._memo[key] = self._coverage(node)
+        return self._memo[key]
+
+    def _coverage(self, node: QANode) -> float:
+        answer = " ".join(answer_texts(node))
+        asked = self._concepts(node.question) - self._generic
+        if asked:
+            said = self._concepts(answer)
+            reach = set(asked)
+            for name in asked:
+                reach |= self._narrower.get(name, frozenset())
+            if said & reach:
+                return 1.0
+        words = content_lemmas(node.question) - _QUESTION_WORDS
+        if not words:
+            return 1.0
+        used = content_lemmas(answer)
+        total = sum(self._idf.get(w, self._default_idf) for w in words)
+        if total <= 0.0:
+            return 1.0  # only words every node uses: nothing says what the question is about
+        return sum(self._idf.get(w, self._default_idf) for w in words & used) / total
+
+    def associated(self, node: QANode) -> float:
+        """The rarity-weighted share of the question's words that the answer uses, or
+        that go with a word of the answer in at least two other nodes, half the time or
+        more ("tree" with "node" and "split"): how much the answer is about its question's
+        topic in words the corpus itself ties to it."""
+        key = ("associated", node.id, node.question, node.answer)
+        if key not in self._memo:
+            self._memo[key] = self._associated(node)
+        return self._memo[key]
+
+    def _associated(self, node: QANode) -> float:
+        words = content_lemmas(node.question) - _QUESTION_WORDS
+        if not words:
+            return 1.0
+        used = content_lemmas(" ".join(answer_texts(node)))
+        total = sum(self._idf.get(w, self._default_idf) for w in words)
+        if total <= 0.0:
+            return 1.0  # only words every node uses: nothing says what the question is about
+        hit = 0.0
+        for word in words:
+            if word in used or self._goes_with(word, used, node.id):
+                hit += self._idf.get(word, self._default_idf)
+        return hit / total
+
+    def _goes_with(self, word: str, used: Iterable[str], own: str) -> bool:
+        mine = self._with.get(word, set()) - {own}
+        if not mine:
+            return False
+        for other in used:
+            theirs = self._with.get(other, set()) - {own}
+            both = len(mine & theirs)
+            if both >= 2 and both >= 0.5 * min(len(mine), len(theirs)):
+                return True
+        return False
+
+    def misfit(self, node: QANode, answer: np.ndarray) -> float:
+        """How much better the answer (`answer`, its mean vector) fits the best other
+        question of the corpus than its own: an answer to another question fits that one."""
+        if self._questions is None or node.id not in self._row:
+            return 0.0
+        key = ("misfit", node.id, node.question, node.answer)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = self._misfit(node, answer)
+        return self._memo[key]
+
+    def _misfit(self, node: QANode, answer: np.ndarray) -> float:
+        sims = self._questions @ answer
+        row = self._row[node.id]
+        own = float(sims[row])
+        # Other questions only: not this one, nor the same question asked elsewhere.
+        others = sims[self._form != self._form[row]]
+        best = float(others.max()) if others.size else own
+        return best - own
 
 
 def substantive(node: QANode, min_content_words: int) -> bool:
@@ -73,16 +243,28 @@ def _words(node: QANode) -> frozenset[str]:
 
 
 def _evidence(node: QANode, bank: VectorBank, question: np.ndarray, on_topic: bool) -> str:
+    if not on_topic:
+        # What an off-topic answer answers instead shows best in its segment farthest from
+        # its own question (follow-up questions included: "How many podcasts are there?").
+        segments = [t for t in answer_segments(node.answer) if len(content_lemmas(t)) >= 3]
+        if segments:
+            sims = bank.matrix(segments) @ question
+            return segments[int(np.argmin(sims))]
     texts = [c.text for c in split_claims(node.answer)] or list(answer_segments(node.answer))
     if not on_topic:
-        # The opening of an off-topic answer shows best what it answers instead.
         return texts[0]
     sims = bank.matrix(texts) @ question
     return texts[int(np.argmax(sims))]
 
 
 def divergent(
-    a: QANode, b: QANode, bank: VectorBank, thresholds: DivergenceThresholds
+    a: QANode,
+    b: QANode,
+    bank: VectorBank,
+    thresholds: DivergenceThresholds,
+    topics: Topics | None = None,
+    *,
+    topic_only: bool = False,
 ) -> Divergence | None:
     """Whether one of two answers to the same question answers a different one.
 
@@ -91,6 +273,9 @@ def divergent(
         b: The second node (same question as `a`).
         bank: Vectors of both questions and of every segment of both answers.
         thresholds: The limits, see `DivergenceThresholds`.
+        topics: Topic coverage from the knowledge graph; without it only the embedding
+            test runs.
+        topic_only: Run the topic test alone (two questions asked alike, not the same).
 
     Returns:
         The finding and its evidence, or None.
@@ -103,13 +288,44 @@ def divergent(
         return None
     answer_sim = float(va @ vb)
     words = jaccard(_words(a), _words(b))
-    if answer_sim > t.max_answer_sim or words > t.max_word_overlap:
-        return None
     qa, qb = bank.vector(a.question), bank.vector(b.question)
     rel_a, rel_b = float(qa @ va), float(qb @ vb)
+    cover = (topics.coverage(a), topics.coverage(b)) if topics is not None else None
+    off_a = rel_a < rel_b if cover is None else cover[0] < cover[1]
+    misfit = associated = 0.0
+    # Misfit and association cost most: each only where the topic test reads it.
+    if topics is not None and cover is not None:
+        low = min(cover)
+        if 0.0 < low <= t.max_coverage:
+            misfit = topics.misfit(a, va) if off_a else topics.misfit(b, vb)
+        elif low == 0.0:
+            associated = topics.associated(a if off_a else b)
+    if cover is not None and _off_topic(
+        cover,
+        (rel_a, rel_b),
+        (float(qa @ vb), float(qb @ va)),
+        answer_sim,
+        words,
+        misfit,
+        associated,
+        t,
+    ):
+        low_cover, high_cover = sorted(cover)
+        gain = float(qa @ vb) - rel_a if off_a else float(qb @ va) - rel_b
+        strength = min(1.0, 0.6 + (high_cover - low_cover) * 0.2 + gain)
+        cue = f"coverage {cover[0]:.2f}/{cover[1]:.2f}, answers {answer_sim:.2f}"
+        return Divergence(
+            Finding("divergent", strength, cue),
+            _evidence(a, bank, qa, on_topic=not off_a),
+            _evidence(b, bank, qb, on_topic=off_a),
+        )
+    if topic_only or answer_sim > t.max_answer_sim or words > t.max_word_overlap:
+        return None
     low, high = min(rel_a, rel_b), max(rel_a, rel_b)
     if low > t.max_relevance or high - low < t.min_relevance_gap:
         return None
+    if cover is not None and cover[0 if rel_a < rel_b else 1] >= 1.0:
+        return None  # the far answer names its question's topic: another angle, not off-topic
     strength = min(1.0, 0.6 + (high - low) * 0.5 + (t.max_answer_sim - answer_sim) * 0.5)
     cue = f"relevance {rel_a:.2f}/{rel_b:.2f}, answers {answer_sim:.2f}"
     return Divergence(
@@ -117,3 +333,30 @@ def divergent(
         _evidence(a, bank, qa, on_topic=rel_a >= rel_b),
         _evidence(b, bank, qb, on_topic=rel_b > rel_a),
     )
+
+
+def _off_topic(
+    cover: tuple[float, float],
+    relevance: tuple[float, float],
+    cross: tuple[float, float],
+    answer_sim: float,
+    words: float,
+    misfit: float,
+    associated: float,
+    t: DivergenceThresholds,
+) -> bool:
+    """The topic test: one answer covers its question, the other none of its own (or few
+    of its words, while it fits another question better), and the covering answer fits
+    the other's question better than that one's own answer."""
+    off = 0 if cover[0] < cover[1] else 1
+    if cover[off] > t.max_coverage or cover[1 - off] - cover[off] < t.min_coverage_gap:
+        return False
+    if cover[off] > 0.0 and misfit < t.min_misfit:
+        return False
+    if cover[off] == 0.0 and associated > t.max_coverage:
+        return False  # no word of its question, but the corpus ties its words to them
+    if answer_sim > t.max_topic_answer_sim or words > t.max_topic_word_overlap:
+        return False
+    if relevance[off] > t.max_topic_relevance:
+        return False
+    return cross[off] >= relevance[off] + t.min_cross_gain

@@ -179,8 +179,10 @@ def content_key(word: str) -> str:
     return "@" + polar[0] if polar else lemma(word)
 
 
+@functools.lru_cache(maxsize=65536)
 def content_lemmas(text: str) -> frozenset[str]:
-    """The set of content keys of `text` (see `content_key`)."""
+    """The set of content keys of `text` (see `content_key`); cached, as every detector
+    asks for the same claims' keys."""
     return frozenset(content_key(t) for t in tokens(text) if is_content(t))
 
 

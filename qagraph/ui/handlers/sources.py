@@ -220,7 +220,9 @@ def ingest_paths(
 ) -> IngestOutcome:
     """Ingest files (or web pages by URL) into the store, keeping its other sources, then
     reload the state."""
+    from qagraph.ingest.contradictions.lexicon import with_lexicon_files
     from qagraph.ingest.pipeline import IngestConfig, ingest, resolve_build_config
+    from qagraph.kb.lexicons import StoreLexicons
 
     if not state.ingest_lock.acquire(blocking=False):
         return IngestOutcome("**Another ingest is running.** Try again when it has finished.")
@@ -228,6 +230,7 @@ def ingest_paths(
         try:
             # The store is rebuilt as it was built: its model, glossaries and concept settings.
             config, notes = resolve_build_config(state.store_path, IngestConfig(progress=False))
+            config = with_lexicon_files(config, StoreLexicons(state.store_path).load())
             for note in notes:
                 logger.info("%s", note)
             result = ingest(
