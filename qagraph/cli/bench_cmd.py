@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from qagraph.cli.common import add_options, model_name, positive_int, print_json
+from qagraph.errors import QagraphError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,11 +24,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "vector cache, index build times, query latency p50/p95 per retrieval variant, the "
         "cost of one answer against its floor (the model encoding the question plus a FAISS "
         "flat search) stage by stage, with numpy's and FAISS's thread pools limited to one "
-        "thread and at their defaults, how often a question is embedded in several "
-        "wordings, and peak resident memory. Your store is not touched. The load average "
-        "is printed beside the figures: other work on the machine skews them.",
+        "thread, at their defaults, and with torch on one thread too, how often a question "
+        "is embedded in several wordings, and peak resident memory. Your store is not "
+        "touched. The load average is printed beside the figures: other work on the "
+        "machine skews them.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="documents (default: bundled)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="documents (default: bundled); with --scale, the documents the corpus is made "
+        "from (default: the bundled and the evaluation corpora)",
+    )
     parser.add_argument(
         "--queries", type=int, default=100, metavar="N", help="queries timed per variant"
     )
@@ -81,15 +89,23 @@ def run(args: argparse.Namespace) -> int:
 
     from qagraph.eval.bench import THREAD_MODES, set_thread_pools
 
+    if args.bare_encode and args.scale is None:
+        raise QagraphError("--bare-encode needs --scale N")
+    if args.app is not None and args.paths:
+        raise QagraphError("--app serves a store built from the bundled corpus; give no PATH")
     modes = ("default",) if args.no_thread_limits else THREAD_MODES
     set_thread_pools(modes[0])
     if args.scale is not None:
-        from qagraph.eval.bench_scale import format_scale, run_scale
+        from qagraph.eval.bench_scale import format_scale, load_seeds, run_scale
 
+        seeds = load_seeds([Path(p) for p in args.paths]) if args.paths else None
+        if seeds is not None and not seeds:
+            raise QagraphError("no answered questions found in the given PATHs")
         report = run_scale(
             args.scale,
             model=model_name(args),
             n_queries=max(1, args.queries),
+            seeds=seeds,
             bare_encode=args.bare_encode,
             progress=not args.json,
         )

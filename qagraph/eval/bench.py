@@ -68,9 +68,15 @@ def bench_queries(limit: int = 100) -> list[str]:
     return queries[:limit]
 
 
-THREAD_MODES = ("limited", "default")
+THREAD_MODES = ("limited", "default", "single")
 """`limited`: one BLAS and one OpenMP thread, as `configure_threads` sets at CLI start;
-`default`: the libraries' own pool sizes (one thread per core)."""
+`default`: the libraries' own pool sizes (one thread per core); `single`: `limited` with
+torch on one thread too (torch keeps its own pool size in the other two)."""
+
+#: Questions timed under one thread mode before the next mode's turn.
+_MODE_BLOCK = 10
+
+_TORCH_THREADS: list[int] = []  # torch's own pool size, read before the first change
 
 #: Stages of `Retriever.ask`, in the order printed.
 ASK_STAGES = (
@@ -98,15 +104,21 @@ def set_thread_pools(mode: str) -> dict[str, Any]:
     from threadpoolctl import threadpool_info, threadpool_limits
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    threads = 1 if mode == "limited" else max(1, cores or 1)
+    threads = max(1, cores or 1) if mode == "default" else 1
     faiss.omp_set_num_threads(threads)
     threadpool_limits(limits=threads, user_api="blas")
     pools: dict[str, Any] = {
         "blas": sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}),
         "faiss_omp": threads,
     }
-    if "torch" in sys.modules:
-        pools["torch"] = sys.modules["torch"].get_num_threads()
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        if not _TORCH_THREADS:
+            _TORCH_THREADS.append(torch.get_num_threads())
+        wanted = 1 if mode == "single" else _TORCH_THREADS[0]
+        if torch.get_num_threads() != wanted:
+            torch.set_num_threads(wanted)
+        pools["torch"] = torch.get_num_threads()
     return pools
 
 
@@ -161,11 +173,7 @@ def run_bench(
         report["queries"] = len(queries)
         # The first answer pays one-time costs (abstention calibration, where there is one).
         _, report["first_ask_s"] = _timed(retriever.ask, queries[0])
-        report["answer"] = {}
-        for mode in thread_modes:
-            pools = set_thread_pools(mode)
-            report["answer"][mode] = answer_cost(retriever, queries) | {"threads": pools}
-        set_thread_pools(thread_modes[0])
+        report["answer"] = answer_cost(retriever, queries, thread_modes)
         report["wordings"] = wording_cost(retriever, queries)
         if variants:
             report["latency_ms"] = {v: _latency(retriever, queries, v) for v in VARIANTS}
@@ -298,51 +306,81 @@ def instrumented(retriever, clock: QueryClock) -> Iterator[None]:
         yield
 
 
-def answer_cost(retriever, queries: Sequence[str], k: int = 5) -> dict[str, Any]:
-    """`Retriever.ask` against its floor, question by question in one loop.
+def answer_cost(
+    retriever, queries: Sequence[str], modes: Sequence[str] = THREAD_MODES, k: int = 5
+) -> dict[str, dict[str, Any]]:
+    """`Retriever.ask` against its floor, question by question, under each thread mode.
 
-    For each question, with the query vectors forgotten each time: the floor (the model
+    The modes take turns by blocks of `_MODE_BLOCK` questions (so that other work on the
+    machine weighs on every mode alike), each block after one untimed answer (so that the
+    threads a mode leaves spinning are not timed under the next). For each question,
+    with the query vectors forgotten each time: the floor (the model
     encoding the question, then a FAISS flat search for 10 over the store's vectors), the
     plain `ask`, and `ask` again with its stages timed.
 
     Returns:
-        p50/p95/mean in ms of the floor, of `ask` and of each stage, and the ratio of the
-        medians.
+        By mode: p50/p95/mean in ms of the floor, of `ask` and of each stage, the ratio of
+        the medians, encoder calls per question and the thread pools.
     """
     from qagraph.index.vectors import FaissIndex, VectorIndexConfig
 
     encoder = retriever.encoder
     flat = FaissIndex.build(retriever.dense.index.vectors(), VectorIndexConfig(kind="flat"))
-    retriever.ask(queries[0], k=k)  # calibration and first-call costs, not timed
-    floor, plain, staged_total = [], [], []
-    stages: dict[str, list[float]] = {name: [] for name in ASK_STAGES}
     clock = QueryClock()
-    for query in queries:
-        start = time.perf_counter()
-        flat.search(encoder.encode([query]), 10)
-        floor.append((time.perf_counter() - start) * 1000)
-        retriever.clear_cache()
-        start = time.perf_counter()
-        retriever.ask(query, k=k)
-        plain.append((time.perf_counter() - start) * 1000)
-        retriever.clear_cache()
-        with instrumented(retriever, clock):
+    runs: dict[str, dict[str, Any]] = {}
+    for mode in modes:
+        pools = set_thread_pools(mode)
+        retriever.ask(queries[0], k=k)  # first-call costs, not timed
+        flat.search(encoder.encode([queries[0]]), 10)
+        runs[mode] = {
+            "threads": pools,
+            "floor": [],
+            "plain": [],
+            "staged": [],
+            "stages": {name: [] for name in ASK_STAGES},
+            "passes": defaultdict(int),  # encoder calls per question
+        }
+    for first in range(0, len(queries), _MODE_BLOCK):
+        block = queries[first : first + _MODE_BLOCK]
+        for mode, query in ((m, q) for m in modes for q in [None, *block]):
+            if query is None:
+                # A new mode: threads the last one left spinning must not be timed here.
+                set_thread_pools(mode)
+                retriever.ask(block[0], k=k)
+                continue
+            run = runs[mode]
+            start = time.perf_counter()
+            flat.search(encoder.encode([query]), 10)
+            run["floor"].append((time.perf_counter() - start) * 1000)
+            retriever.clear_cache()
             start = time.perf_counter()
             retriever.ask(query, k=k)
-            total = (time.perf_counter() - start) * 1000
-        staged_total.append(total)
-        times, _ = clock.take()
-        for name in ASK_STAGES[:-1]:
-            stages[name].append(times.get(name, 0.0) * 1000)
-        stages["other"].append(total - sum(times.values()) * 1000)
-    floor_ms, ask_ms = _percentiles(floor), _percentiles(plain)
-    return {
-        "floor_ms": floor_ms,
-        "ask_ms": ask_ms,
-        "ratio_p50": round(ask_ms["p50"] / floor_ms["p50"], 2) if floor_ms["p50"] else None,
-        "instrumented_ms": _percentiles(staged_total),
-        "stages_ms": {name: _percentiles(values) for name, values in stages.items()},
-    }
+            run["plain"].append((time.perf_counter() - start) * 1000)
+            retriever.clear_cache()
+            with instrumented(retriever, clock):
+                start = time.perf_counter()
+                retriever.ask(query, k=k)
+                total = (time.perf_counter() - start) * 1000
+            run["staged"].append(total)
+            times, batches = clock.take()
+            run["passes"][len(batches)] += 1
+            for name in ASK_STAGES[:-1]:
+                run["stages"][name].append(times.get(name, 0.0) * 1000)
+            run["stages"]["other"].append(total - sum(times.values()) * 1000)
+    set_thread_pools(modes[0])
+    out = {}
+    for mode, run in runs.items():
+        floor_ms, ask_ms = _percentiles(run["floor"]), _percentiles(run["plain"])
+        out[mode] = {
+            "threads": run["threads"],
+            "floor_ms": floor_ms,
+            "ask_ms": ask_ms,
+            "ratio_p50": round(ask_ms["p50"] / floor_ms["p50"], 2) if floor_ms["p50"] else None,
+            "instrumented_ms": _percentiles(run["staged"]),
+            "stages_ms": {name: _percentiles(v) for name, v in run["stages"].items()},
+            "forward_passes": {str(n): c for n, c in sorted(run["passes"].items())},
+        }
+    return out
 
 
 def wording_cost(retriever, queries: Sequence[str], repeats: int = 3) -> dict[str, Any]:
@@ -511,6 +549,15 @@ def format_answer_cost(answer: dict[str, dict[str, Any]], n_queries: int) -> str
     rows.append(["ask, stages timed", *(cell(answer[m]["instrumented_ms"]) for m in modes)])
     for stage in ASK_STAGES:
         rows.append([f"  {stage}", *(cell(answer[m]["stages_ms"][stage]) for m in modes)])
+    rows.append(
+        [
+            "encoder calls per ask: questions",
+            *(
+                ", ".join(f"{n}: {c}" for n, c in answer[m].get("forward_passes", {}).items())
+                for m in modes
+            ),
+        ]
+    )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     return "\n".join(
         "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))

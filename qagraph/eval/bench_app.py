@@ -167,11 +167,28 @@ def run_app(n: int, *, model: str | None = None, log: IO[str] | None = None) -> 
             # One question first: the first answer pays one-time costs.
             warm = ask_concurrently(url, questions[:1], ANSWER_TIMEOUT_S)
             report["first_ms"] = warm["p50_ms"]
+            # One at a time: the time to serve one request, without queueing.
+            alone = [ask_concurrently(url, [q], ANSWER_TIMEOUT_S) for q in questions[1:11]]
+            report["sequential"] = {
+                "requests": len(alone),
+                "answered": sum(a["answered"] for a in alone),
+                "p50_ms": _median([a["p50_ms"] for a in alone if a["p50_ms"] is not None]),
+            }
             report.update(ask_concurrently(url, questions, ANSWER_TIMEOUT_S))
         finally:
             _stop(process)
     report["load_after"] = _load()
     return report
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
 
 
 def format_app(report: dict[str, Any]) -> str:
@@ -186,6 +203,8 @@ def format_app(report: dict[str, Any]) -> str:
          f"{load(report['load_after'])} after"),
         ("server start (store build included)", f"{report['start_s']} s"),
         ("first answer (one-time costs)", f"{report['first_ms']} ms"),
+        ("one request at a time", f"{report['sequential']['answered']} of "
+         f"{report['sequential']['requests']} answered, p50 {report['sequential']['p50_ms']} ms"),
         ("concurrent requests", f"{report['requests']}, answered {report['answered']}"),
         ("latency from submit", f"p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, "
          f"max {report['max_ms']} ms"),

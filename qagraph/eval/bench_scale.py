@@ -18,7 +18,7 @@ stage timed by wrapping the functions the pipeline calls (nothing in the pipelin
 | related | concept co-occurrence (NPMI) and name similarity | N * c^2, concepts^2 |
 | graph links | question topics, question vectors, same-question links | see `links.py` |
 | embedding/index | unit vectors (model) and the FAISS index | N |
-| contradictions | candidate pairs, claim alignment, rules | N^2 d in BLAS, else N |
+| contradictions | candidate pairs, claim alignment, rules | N^2 d in BLAS, else ~N |
 | store write | nodes, edges, manifest (the rest of the write) | N + edges |
 
 Peak resident memory is read per stage (Linux: VmHWM, reset between stages through
@@ -262,6 +262,8 @@ class StageClock:
         self.encode_s: dict[str, float] = defaultdict(float)
         self.texts: dict[str, int] = defaultdict(int)
         self.peak_mb: dict[str, float] = {}
+        self.sizes: dict[str, int] = {}  # length of what each stage returned, if a list
+        self.log: Callable[[str], None] | None = None
         self._stack: list[list[Any]] = []  # [name, start, child seconds, peak kB]
         self.track_memory = True
 
@@ -285,6 +287,8 @@ class StageClock:
                 self._stack[-1][2] += elapsed
             if peak_kb:
                 self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_kb / 1024)
+            if self.log is not None and name != "read/split":
+                self.log(f"{name}: {elapsed:.1f} s")
 
     def _fold(self) -> None:
         """Book the peak since the last fold to every open stage, then reset the peak."""
@@ -300,7 +304,10 @@ class StageClock:
     def wrap(self, name: str, fn: Callable) -> Callable:
         def timed(*args, **kwargs):
             with self.stage(name):
-                return fn(*args, **kwargs)
+                value = fn(*args, **kwargs)
+            if isinstance(value, list):
+                self.sizes[name] = len(value)
+            return value
 
         timed.__wrapped__ = fn  # type: ignore[attr-defined]
         return timed
@@ -365,7 +372,8 @@ COMPLEXITY = {
     "same-question pairs": "O(N^2 d) BLAS in row blocks, Python O(candidates)",
     "embedding/index": "O(N) units; flat index O(N d)",
     "contradiction candidates": "O(N^2 d) BLAS + sparse TF-IDF in row blocks",
-    "contradictions": "O(candidates) <= N * max_per_node + same-question pairs",
+    "contradictions": "candidates x (claims + an O(N d) divergence scan); candidates "
+    "<= N * max_per_node + same-question pairs",
     "store write": "O(N + edges)",
 }
 
@@ -449,6 +457,7 @@ def run_scale(
         }
         store = workdir / "store"
         clock = StageClock()
+        clock.log = say if progress else None
         ingest_config = IngestConfig(encoder=config, progress=False)
         kept: list[str] | None = [] if bare_encode else None
         say("ingesting (cold)")
@@ -465,6 +474,7 @@ def run_scale(
                 "encode_s": round(clock.encode_s.get(name, 0.0), 3),
                 "texts": clock.texts.get(name, 0),
                 "peak_mb": round(clock.peak_mb[name], 1) if name in clock.peak_mb else None,
+                "items": clock.sizes.get(name),
                 "complexity": COMPLEXITY[name],
             }
             for name in STAGE_ORDER
@@ -474,6 +484,7 @@ def run_scale(
             "encode_s": 0.0,
             "texts": 0,
             "peak_mb": None,
+            "items": None,
             "complexity": "file walk, glossary, manifest",
         }
         model_s = sum(clock.encode_s.values())
@@ -516,26 +527,45 @@ def _graph_counts(store: Path) -> dict[str, Any]:
     }
 
 
-def bare_encode_rate(texts: Sequence[str], model: str | None = None) -> dict[str, Any]:
-    """Texts per second of a bare sentence-transformers `encode` of `texts` (batch 32).
+def bare_encode_rate(
+    texts: Sequence[str], model: str | None = None, *, sample: int = 1000, repeats: int = 3
+) -> dict[str, Any]:
+    """Texts per second of qagraph's encoder against a bare sentence-transformers `encode`.
 
-    The same library call qagraph's encoder makes, without its cache, checks or splitting:
-    the ceiling of the embedding stage.
+    Both embed the same `sample` texts (evenly spread over `texts`, in their order), by
+    turns, `repeats` times each, so that other work on the machine weighs on both alike;
+    the medians are reported. The bare call is the library's own (batch 32, normalised),
+    without qagraph's checks (a tokenizer pass to warn about long texts) or cache.
     """
+    import statistics
+
     from qagraph.encoders import EncoderConfig, load_encoder
 
     config = EncoderConfig(model=model) if model else EncoderConfig()
     encoder = load_encoder(config)
     inner = getattr(encoder, "model", None) or getattr(encoder, "_model", None)
     if inner is None or not hasattr(inner, "encode"):
-        return {"texts": len(texts), "texts_per_s": None, "note": "no sentence-transformers model"}
-    start = time.perf_counter()
-    inner.encode(list(texts), batch_size=config.batch_size, normalize_embeddings=True)
-    seconds = time.perf_counter() - start
+        return {"texts": 0, "texts_per_s": None, "note": "no sentence-transformers model"}
+    step = max(1, len(texts) // max(1, sample))
+    chosen = list(texts)[::step][:sample]
+    if not chosen:
+        return {"texts": 0, "texts_per_s": None, "note": "nothing to embed"}
+    ours, bare = [], []
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        encoder.encode(chosen, batch_size=config.batch_size)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        inner.encode(chosen, batch_size=config.batch_size, normalize_embeddings=True)
+        bare.append(time.perf_counter() - start)
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
     return {
-        "texts": len(texts),
-        "s": round(seconds, 3),
-        "texts_per_s": round(len(texts) / seconds, 1),
+        "texts": len(chosen),
+        "repeats": len(ours),
+        "s": round(bare_s, 3),
+        "texts_per_s": round(len(chosen) / bare_s, 1),
+        "qagraph_s": round(ours_s, 3),
+        "qagraph_texts_per_s": round(len(chosen) / ours_s, 1),
     }
 
 
@@ -572,14 +602,19 @@ def format_scale(report: dict[str, Any]) -> str:
     if "bare_encode" in report and report["bare_encode"].get("texts_per_s"):
         bare = report["bare_encode"]
         head.append(
-            ("bare sentence-transformers", f"{bare['texts']} texts in {bare['s']} s = "
-             f"{bare['texts_per_s']} texts/s")
+            (f"same {bare['texts']} texts, by turns", f"qagraph encoder "
+             f"{bare['qagraph_texts_per_s']} texts/s, bare sentence-transformers "
+             f"{bare['texts_per_s']} texts/s (medians of {bare['repeats']})")
         )  # fmt: skip
     if "thread_mode" in report:
         head.insert(2, ("thread pools", report["thread_mode"]))
     width = max(len(a) for a, _ in head)
     lines = [f"{a:<{width}}  {b}" for a, b in head]
     lines += ["", _stage_table(report["stages"])]
+    lines.append(
+        "output: related and same-question edges, contradiction candidate "
+        "pairs, contradictions found"
+    )
     return "\n".join(lines)
 
 
@@ -588,17 +623,18 @@ def _fmt_load(load: Sequence[float] | None) -> str:
 
 
 def _stage_table(stages: dict[str, dict[str, Any]]) -> str:
-    rows = [("stage", "s", "of which model", "texts", "peak MB", "grows as")]
+    rows = [("stage", "s", "of which model", "texts", "peak MB", "output", "grows as")]
     for name, s in stages.items():
         peak = "" if s["peak_mb"] is None else f"{s['peak_mb']:.0f}"
         model = f"{s['encode_s']:.2f}" if s["texts"] else ""
         texts = str(s["texts"]) if s["texts"] else ""
-        rows.append((name, f"{s['s']:.2f}", model, texts, peak, s["complexity"]))
+        items = "" if s.get("items") is None else str(s["items"])
+        rows.append((name, f"{s['s']:.2f}", model, texts, peak, items, s["complexity"]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:
         cells = [
-            row[i].ljust(widths[i]) if i in (0, 5) else row[i].rjust(widths[i])
+            row[i].ljust(widths[i]) if i in (0, 6) else row[i].rjust(widths[i])
             for i in range(len(row))
         ]
         out.append("  ".join(cells).rstrip())

@@ -30,6 +30,9 @@ from qagraph.kb.terms import term_key, term_tokens
 
 logger = logging.getLogger(__name__)
 
+# Rows of the question similarity matrix computed at once: bounds memory on a large corpus.
+_BLOCK = 512
+
 # Words that frame a question rather than say what it is about.
 _FRAME_WORDS = frozenset(
     """
@@ -138,6 +141,12 @@ def same_question_edges(
 ) -> list[Edge]:
     """Edges between nodes that ask the same question, weighted by question similarity.
 
+    Only the pairs a rule can link are tried: those close enough for the wording or the
+    subset rule (found a block of rows at a time, so memory stays linear in the corpus),
+    and those with the same core or the same specific concepts. Every other pair fails
+    each rule, so the edges are those of trying every pair, at a cost that grows with
+    the pairs tried rather than with the square of the corpus.
+
     Args:
         nodes: The nodes.
         vectors: Unit vectors of the nodes' questions, one row per node.
@@ -146,28 +155,52 @@ def same_question_edges(
 
     Returns:
         One edge per linked pair, from the earlier node to the later one, with the rule
-        that linked them and the concepts they share in its data.
+        that linked them and the concepts they share in its data; ordered by the first
+        node, then the second.
     """
     config = config or LinkConfig()
-    sims = vectors @ vectors.T if len(nodes) else np.zeros((0, 0))
+    n = len(nodes)
+    # The concepts rule needs equal, non-empty cores (or specific sets): block on them.
+    blocks: dict[tuple[str, frozenset[str]], list[int]] = {}
+    for i, topic in enumerate(topics[:n]):
+        if topic.core:
+            blocks.setdefault(("core", topic.core), []).append(i)
+        if topic.specific:
+            blocks.setdefault(("specific", topic.specific), []).append(i)
+    later: dict[int, set[int]] = {}
+    for members in blocks.values():
+        for x, i in enumerate(members):
+            if x + 1 < len(members):
+                later.setdefault(i, set()).update(members[x + 1 :])
+    # The wording and subset rules need a close pair whatever the concepts.
+    floor = min(config.near_duplicate, config.subset)
     edges = []
-    for i in range(len(nodes)):
-        for j in range(i + 1, len(nodes)):
-            rule = _rule(float(sims[i, j]), topics[i], topics[j], config)
-            if rule is None:
-                continue
-            shared = sorted(topics[i].concepts & topics[j].concepts)
-            data = {"rule": rule, "similarity": round(float(sims[i, j]), 4), "concepts": shared}
-            edges.append(
-                Edge(
-                    nodes[i].id,
-                    nodes[j].id,
-                    "same_question",
-                    round(float(sims[i, j]), 4),
-                    json.dumps(data, ensure_ascii=False),
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        sims = vectors[start:stop] @ vectors.T
+        close = sims >= floor
+        close &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        pairs: dict[int, set[int]] = {i: set(later.get(i, ())) for i in range(start, stop)}
+        for row, j in zip(*np.nonzero(close), strict=True):
+            pairs[start + int(row)].add(int(j))
+        for i in range(start, stop):
+            for j in sorted(pairs[i]):
+                sim = float(sims[i - start, j])
+                rule = _rule(sim, topics[i], topics[j], config)
+                if rule is None:
+                    continue
+                shared = sorted(topics[i].concepts & topics[j].concepts)
+                data = {"rule": rule, "similarity": round(sim, 4), "concepts": shared}
+                edges.append(
+                    Edge(
+                        nodes[i].id,
+                        nodes[j].id,
+                        "same_question",
+                        round(sim, 4),
+                        json.dumps(data, ensure_ascii=False),
+                    )
                 )
-            )
-    logger.debug("%d same-question links among %d nodes", len(edges), len(nodes))
+    logger.debug("%d same-question links among %d nodes", len(edges), n)
     return edges
 
 

@@ -78,8 +78,9 @@ def test_run_bench_reports_the_floor_stages_and_wordings() -> None:
     report = bench.run_bench(
         model="hashing", n_queries=4, thread_modes=bench.THREAD_MODES, variants=False
     )
-    assert set(report["answer"]) == {"limited", "default"}
+    assert set(report["answer"]) == {"limited", "default", "single"}
     assert report["answer"]["limited"]["threads"]["blas"] in ([1], [])
+    assert report["answer"]["limited"]["threads"]["faiss_omp"] == 1
     for mode in report["answer"].values():
         assert set(mode["stages_ms"]) == set(bench.ASK_STAGES)
         assert mode["floor_ms"]["p50"] > 0 and mode["ask_ms"]["p50"] > 0
@@ -117,6 +118,26 @@ def test_bench_command_rejects_scale_with_app(capsys) -> None:
         main(["bench", "--scale", "10", "--app", "3"])
     assert exc.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_bench_command_scale_from_given_documents(capsys, tmp_path) -> None:
+    doc = tmp_path / "faq.md"
+    doc.write_text(
+        "## Basics\n\n### What is a tensor?\n\nAn array with 3 axes.\n\n"
+        "### What is a graph?\n\nNodes and edges. It has 2 parts.\n"
+    )
+    status = main(["bench", str(doc), "--model", "hashing", "--scale", "6", "--queries", "1",
+                   "--json"])  # fmt: skip
+    assert status == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["nodes"] == 6 and report["corpus"]["seeds"] == 2
+
+
+def test_bench_command_mistakes_are_one_line(capsys, tmp_path) -> None:
+    assert main(["bench", "--bare-encode", "--model", "hashing"]) == 2
+    assert "--bare-encode needs --scale" in capsys.readouterr().err
+    assert main(["bench", str(tmp_path), "--app", "2"]) == 2
+    assert "give no PATH" in capsys.readouterr().err
 
 
 def test_app_answer_text_and_free_port() -> None:

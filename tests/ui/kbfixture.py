@@ -37,8 +37,14 @@ def build(path: Path, encoder: Encoder) -> Path:
         meta = {k: v for k, v in kb.manifest.items() if k in ("model", "splitter_version")}
     a = _find(nodes, *CONTRA_A)
     b = _find(nodes, *CONTRA_B)
-    data = {"a": a, "b": b, "kind": "antonym", "evidence_a": EVIDENCE_A,
-            "evidence_b": EVIDENCE_B, "score": 0.8}
+    data = {
+        "a": a,
+        "b": b,
+        "kind": "antonym",
+        "evidence_a": EVIDENCE_A,
+        "evidence_b": EVIDENCE_B,
+        "score": 0.8,
+    }
     cached = CachedEncoder(encoder, path / CACHE_DIR / CACHE_FILE)
     try:
         with store.writer() as writer:

@@ -67,8 +67,11 @@ def test_unknown_and_empty_lookups_explain_themselves(ui_state) -> None:
 def test_a_store_without_concepts_says_so(ui_state) -> None:
     kb = ui_state.snapshot.kb
     bare = KnowledgeBase(
-        path=kb.path, manifest=kb.manifest, sources=kb.sources(),
-        nodes=[dataclasses.replace(n, concepts=()) for n in kb.nodes()], edges=[],
+        path=kb.path,
+        manifest=kb.manifest,
+        sources=kb.sources(),
+        nodes=[dataclasses.replace(n, concepts=()) for n in kb.nodes()],
+        edges=[],
     )
     snap = dataclasses.replace(ui_state.snapshot, kb=bare, concepts=ConceptIndex(bare))
     assert "no concepts yet" in concepts.page(snap, "dropout").card
@@ -77,7 +80,10 @@ def test_a_store_without_concepts_says_so(ui_state) -> None:
 def test_find_in_names_concepts_longest_first() -> None:
     node = QANode("qa_1", "a.md", None, None, "q", "a", 1, 2, True, ("gradient descent",))
     kb = KnowledgeBase(
-        path=Path("."), manifest={}, sources=[], nodes=[node],
+        path=Path("."),
+        manifest={},
+        sources=[],
+        nodes=[node],
         edges=[Edge("qa_1", "concept:gradient descent", "mentions")],
         concepts=[Concept("gradient descent", aliases=("gd",)), Concept("gradient")],
     )
@@ -86,5 +92,6 @@ def test_find_in_names_concepts_longest_first() -> None:
         ("gradient descent", "Gradient Descent")
     ]
     assert index.find_in("is GD fast? what is a gradient?") == [
-        ("gradient descent", "GD"), ("gradient", "gradient")
+        ("gradient descent", "GD"),
+        ("gradient", "gradient"),
     ]

@@ -46,7 +46,7 @@ def read(item: dict, match, related) -> Resolution:
 
 
 def verdict(item: dict, resolution: Resolution, match, index) -> str:
-    """"" when the message was read correctly, else what went wrong."""
+    """ "" when the message was read correctly, else what went wrong."""
     if item["fresh"]:
         typed = " ".join(item["message"].split())
         return "" if resolution == Resolution(typed) else "fresh question rewritten"

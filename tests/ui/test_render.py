@@ -11,8 +11,16 @@ TABLE_ANSWER = "Compare:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\
 
 def node(**kw) -> QANode:
     base = dict(
-        id="qa_1", source="notes.md", number="12", section="Basics", question="What is x?",
-        answer=TABLE_ANSWER, line_start=40, line_end=52, answered=True, concepts=("x",),
+        id="qa_1",
+        source="notes.md",
+        number="12",
+        section="Basics",
+        question="What is x?",
+        answer=TABLE_ANSWER,
+        line_start=40,
+        line_end=52,
+        answered=True,
+        concepts=("x",),
     )
     return QANode(**(base | kw))
 
@@ -35,8 +43,14 @@ def test_quote_keeps_tables_and_code_lines() -> None:
 
 def test_answer_has_question_quotation_citation_and_extras() -> None:
     other = node(id="qa_2", source="faq.txt", number=None, question="Define x")
-    contra = {"a": "qa_1", "b": "qa_2", "kind": "negation", "evidence_a": "x is big",
-              "evidence_b": "x is not big", "score": 0.91}
+    contra = {
+        "a": "qa_1",
+        "b": "qa_2",
+        "kind": "negation",
+        "evidence_a": "x is big",
+        "evidence_b": "x is not big",
+        "score": 0.91,
+    }
     text = render.answer_md(node(), also=[other], contradictions=[contra], resolved="what is x?")
     assert text.startswith("*Read as:* “what is x?”")
     assert "**Q:** What is x?" in text
@@ -74,8 +88,14 @@ def test_node_md_marks_the_evidence() -> None:
 
 
 def test_a_long_answer_announces_its_contradiction_at_the_top() -> None:
-    contra = {"a": "qa_1", "b": "qa_2", "kind": "number", "evidence_a": "1", "evidence_b": "2",
-              "score": 0.5}
+    contra = {
+        "a": "qa_1",
+        "b": "qa_2",
+        "kind": "number",
+        "evidence_a": "1",
+        "evidence_b": "2",
+        "score": 0.5,
+    }
     long_node = node(answer="\n".join(f"line {i}" for i in range(20)))
     text = render.answer_md(long_node, contradictions=[contra])
     assert text.startswith("⚠ *The sources disagree on this answer")

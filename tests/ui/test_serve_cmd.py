@@ -75,8 +75,15 @@ def test_bad_auth_is_a_one_line_error(ui_store, launched, capsys) -> None:
     assert launched == []
 
 
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True),
-                                                ("::1", True), ("0.0.0.0", False),
-                                                ("example.org", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("example.org", False),
+    ],
+)
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert serve_cmd._is_loopback(host) is loopback

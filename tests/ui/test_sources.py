@@ -73,8 +73,9 @@ def test_reingest_picks_up_only_changed_files(fresh_state, tmp_path) -> None:
     assert sources.upload(fresh_state, [upload]).ok
     assert "up to date" in sources.reingest_changed(fresh_state).message
     stored = fresh_state.uploads_dir / "kernels.md"
-    stored.write_text(DOC + "\nQ: What is an RBF kernel?\nA Gaussian of the distance.\n",
-                      encoding="utf-8")
+    stored.write_text(
+        DOC + "\nQ: What is an RBF kernel?\nA Gaussian of the distance.\n", encoding="utf-8"
+    )
     outcome = sources.reingest_changed(fresh_state)
     assert outcome.ok and "kernels.md: 3 nodes" in outcome.message
     assert len(fresh_state.snapshot.kb.nodes(source="kernels.md")) == 3
@@ -115,6 +116,9 @@ def test_a_failed_replacement_keeps_the_stored_file(fresh_state, tmp_path) -> No
     assert not outcome.ok
     stored = fresh_state.uploads_dir / "kernels.md"
     assert stored.read_text(encoding="utf-8") == DOC
-    row = next(r for r in sources.table(fresh_state.snapshot, fresh_state.uploads_dir)
-               if r[0] == "kernels.md")
+    row = next(
+        r
+        for r in sources.table(fresh_state.snapshot, fresh_state.uploads_dir)
+        if r[0] == "kernels.md"
+    )
     assert row[6] == "up to date"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -72,11 +72,11 @@ def _salient(keys: dict[str, set[str]], n_nodes: int) -> dict[str, set[str]]:
     return {node: {k for k in ks if df[k] <= limit} for node, ks in keys.items()}
 
 
-def _repeated(nodes: Sequence[QANode]) -> set[frozenset[str]]:
+def _repeated(nodes: Sequence[QANode], normal: Sequence[str]) -> set[frozenset[str]]:
     """Pairs of nodes asking the very same question (after normalisation)."""
     groups: dict[str, list[str]] = {}
-    for node in nodes:
-        groups.setdefault(normalize_question(node.question), []).append(node.id)
+    for node, text in zip(nodes, normal, strict=True):
+        groups.setdefault(text, []).append(node.id)
     return {frozenset((x, y)) for ids in groups.values() for x in ids for y in ids if x < y}
 
 
@@ -107,10 +107,17 @@ def answer_vectors(nodes: Sequence[QANode]) -> sparse.csr_matrix:
 
 
 def _close_pairs(
-    questions: np.ndarray, answers: sparse.csr_matrix, min_question: float, min_answer: float
+    questions: np.ndarray,
+    answers: sparse.csr_matrix,
+    min_question: float,
+    min_answer: float,
+    keep: Callable[[int, int, np.ndarray, np.ndarray], np.ndarray | None] | None = None,
 ) -> list[tuple[int, int, float, float]]:
     """(i, j, question cosine, answer cosine) of every pair i < j close by either measure,
-    computed a block of rows at a time so that memory stays linear in the corpus."""
+    computed a block of rows at a time so that memory stays linear in the corpus.
+
+    `keep(start, stop, q, a)`, given a block's rows and its two similarity matrices, may
+    return a mask of the pairs worth returning (None: all)."""
     out = []
     for start in range(0, questions.shape[0], _BLOCK):
         stop = min(start + _BLOCK, questions.shape[0])
@@ -118,9 +125,62 @@ def _close_pairs(
         a = (answers[start:stop] @ answers.T).toarray()
         mask = (q >= min_question) | (a >= min_answer)
         mask &= np.arange(questions.shape[0])[None, :] > np.arange(start, stop)[:, None]
+        if keep is not None and (kept := keep(start, stop, q, a)) is not None:
+            mask &= kept
         for i, j in zip(*np.nonzero(mask), strict=True):
             out.append((start + int(i), int(j), float(q[i, j]), float(a[i, j])))
     return out
+
+
+def _key_matrix(keys: Sequence[set[str]]) -> sparse.csr_matrix:
+    """One row per node, one column per key, 1 where the node has the key."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for row, found in enumerate(keys):
+        for key in found:
+            rows.append(row)
+            cols.append(vocab.setdefault(key, len(vocab)))
+    shape = (len(keys), max(len(vocab), 1))
+    return sparse.csr_matrix(([1.0] * len(rows), (rows, cols)), shape=shape, dtype=np.float32)
+
+
+def _tagged(concepts: set[str], words: set[str]) -> set[str]:
+    """Concept and word keys kept apart: only a concept shared as a concept counts."""
+    return {f"c:{c}" for c in concepts} | {f"w:{w}" for w in words}
+
+
+def _pair_filter(
+    *,
+    question_sim: float,
+    related_sim: float,
+    same_question_sim: float,
+    answer_sim: float,
+    related_answer_sim: float,
+    answer_question_sim: float,
+    shared_keys: sparse.csr_matrix,
+    forced: dict[int, set[int]],
+) -> Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]:
+    """The mask of the pairs `find_candidates` can keep, a block at a time.
+
+    A pair the loop below would drop whatever its sources (no reason applies) is not
+    worth holding: with a loose `answer_question_sim` most pairs of a large corpus are
+    close enough to be looked at, few enough to be kept. Linked and repeated pairs are
+    always returned (`forced`), so their similarities come from the same matrices.
+    """
+
+    def keep(start: int, stop: int, q: np.ndarray, a: np.ndarray) -> np.ndarray:
+        mask = (q >= question_sim) | (q >= same_question_sim) | (a >= answer_sim)
+        mask |= (a >= related_answer_sim) & (q >= answer_question_sim)
+        related = q >= related_sim
+        if related.any():
+            shared = (shared_keys[start:stop] @ shared_keys.T).toarray() > 0
+            mask |= related & shared
+        for i in range(start, stop):
+            for j in forced.get(i, ()):
+                mask[i - start, j] = True
+        return mask
+
+    return keep
 
 
 def find_candidates(
@@ -155,6 +215,7 @@ def find_candidates(
         Candidates in a deterministic order.
     """
     index = {n.id: i for i, n in enumerate(nodes)}
+    normal = [normalize_question(n.question) for n in nodes]
     linked = {
         frozenset((e.src, e.dst))
         for e in edges
@@ -164,6 +225,23 @@ def find_candidates(
     salient_words = _salient(words, len(nodes))
     salient_concepts = _salient(_concepts(nodes, edges), len(nodes))
     tfidf = answer_vectors(nodes)
+    always = linked | _repeated(nodes, normal)
+    forced: dict[int, set[int]] = {}
+    for key in always:
+        i, j = sorted(index[node_id] for node_id in key)
+        forced.setdefault(i, set()).add(j)
+    keep = _pair_filter(
+        question_sim=question_sim,
+        related_sim=related_sim,
+        same_question_sim=same_question_sim,
+        answer_sim=answer_sim,
+        related_answer_sim=related_answer_sim,
+        answer_question_sim=answer_question_sim,
+        shared_keys=_key_matrix(
+            [_tagged(salient_concepts[n.id], salient_words[n.id]) for n in nodes]
+        ),
+        forced=forced,
+    )
     pairs = {
         (i, j): (q, a)
         for i, j, q, a in _close_pairs(
@@ -171,10 +249,11 @@ def find_candidates(
             tfidf,
             min(related_sim, answer_question_sim),
             min(answer_sim, related_answer_sim),
+            keep,
         )
     }
     # Linked pairs and repeated questions are compared whatever their vectors say.
-    for key in linked | _repeated(nodes):
+    for key in always:
         i, j = sorted(index[node_id] for node_id in key)
         if (i, j) not in pairs:
             q = float(question_vectors[i] @ question_vectors[j])
@@ -186,11 +265,7 @@ def find_candidates(
         link = frozenset((a.id, b.id)) in linked
         # A link alone is too loose to call two questions the same ("bias in a model" and
         # "variance in a model" may be linked): it needs a close question too.
-        same = (
-            normalize_question(a.question) == normalize_question(b.question)
-            or sim >= same_question_sim
-            or (link and sim >= question_sim)
-        )
+        same = normal[i] == normal[j] or sim >= same_question_sim or (link and sim >= question_sim)
         if a.source == b.source and not same:
             continue
         shared = sorted(

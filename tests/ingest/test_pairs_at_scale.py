@@ -1,0 +1,158 @@
+"""The near-linear pair searches give exactly the edges and candidates of trying every pair.
+
+`same_question_edges` tries only the pairs a rule can link (close vectors, same core or
+specific concepts); `find_candidates` holds only the pairs a reason can keep. Both are
+checked here against trying every pair, on the bundled corpus and on a synthetic corpus
+with many repeated questions (links also with small row blocks, so that block edges are
+crossed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qagraph.encoders import EncoderConfig, load_encoder
+from qagraph.eval.bench_scale import make_corpus
+from qagraph.ingest import links
+from qagraph.ingest.contradictions import candidates, detect
+from qagraph.ingest.graph import build_graph
+from qagraph.ingest.pipeline import bundled_corpus
+from qagraph.ingest.readers import iter_input_files, read_document
+from qagraph.ingest.split import SplitterConfig, split_document
+from qagraph.kb.records import Edge
+
+
+def every_pair(nodes, vectors, topics, config=None) -> list[Edge]:
+    """`same_question_edges` as it was: every pair against the full similarity matrix."""
+    config = config or links.LinkConfig()
+    sims = vectors @ vectors.T if len(nodes) else np.zeros((0, 0))
+    edges = []
+    for i in range(len(nodes)):
+        for j in range(i + 1, len(nodes)):
+            rule = links._rule(float(sims[i, j]), topics[i], topics[j], config)
+            if rule is None:
+                continue
+            shared = sorted(topics[i].concepts & topics[j].concepts)
+            data = {"rule": rule, "similarity": round(float(sims[i, j]), 4), "concepts": shared}
+            edges.append(
+                Edge(
+                    nodes[i].id,
+                    nodes[j].id,
+                    "same_question",
+                    round(float(sims[i, j]), 4),
+                    json.dumps(data, ensure_ascii=False),
+                )
+            )
+    return edges
+
+
+def read_nodes(folder: Path):
+    files, _ = iter_input_files([folder])
+    return [
+        n
+        for path, name in files
+        for n in split_document(read_document(path, name=name), SplitterConfig())
+    ]
+
+
+def captured_inputs(nodes, encoder, monkeypatch):
+    """The arguments build_graph and detect_contradictions hand the two pair searches."""
+    seen: dict[str, tuple] = {}
+
+    def grab(name, fn):
+        def wrapper(*args, **kwargs):
+            seen[name] = (args, kwargs)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    with monkeypatch.context() as m:
+        m.setattr(
+            "qagraph.ingest.graph.same_question_edges",
+            grab("links", links.same_question_edges),
+        )
+        m.setattr(detect, "find_candidates", grab("candidates", candidates.find_candidates))
+        graph = build_graph(nodes, encoder=encoder)
+        detect.detect_contradictions(graph.nodes, graph.edges, encoder)
+    return seen
+
+
+def comparable(edges: list[Edge]) -> list[tuple]:
+    """Edges with their similarity to three decimals: a block of rows multiplied apart
+    may differ from the whole matrix in the last bits, which rounding to four decimals
+    can show (0.3649 against 0.365); which pairs link, and why, must not differ."""
+    out = []
+    for e in edges:
+        data = json.loads(e.data)
+        out.append((e.src, e.dst, e.kind, round(e.weight, 3), data["rule"], data["concepts"]))
+    return out
+
+
+def check_same_results(nodes, encoder, monkeypatch) -> tuple[int, int]:
+    seen = captured_inputs(nodes, encoder, monkeypatch)
+    args, kwargs = seen["links"]
+    expected = comparable(every_pair(*args, **kwargs))
+    assert comparable(links.same_question_edges(*args, **kwargs)) == expected
+    monkeypatch.setattr(links, "_BLOCK", 7)
+    assert comparable(links.same_question_edges(*args, **kwargs)) == expected
+
+    args, kwargs = seen["candidates"]
+    found = candidates.find_candidates(*args, **kwargs)
+    monkeypatch.setattr(candidates, "_pair_filter", lambda **_: lambda *a: None)
+    assert candidates.find_candidates(*args, **kwargs) == found
+    return len(expected), len(found)
+
+
+@pytest.fixture(scope="module")
+def hashing():
+    return load_encoder(EncoderConfig(model="hashing"))
+
+
+def test_bundled_corpus_pairs_unchanged(hashing, monkeypatch) -> None:
+    n_edges, n_candidates = check_same_results(read_nodes(bundled_corpus()), hashing, monkeypatch)
+    assert n_edges > 0 and n_candidates > 0
+
+
+def test_repeated_questions_pairs_unchanged(hashing, monkeypatch, tmp_path) -> None:
+    make_corpus(500, tmp_path)
+    n_edges, n_candidates = check_same_results(read_nodes(tmp_path), hashing, monkeypatch)
+    assert n_edges > 0 and n_candidates > 0
+
+
+@pytest.mark.slow
+def test_bundled_corpus_pairs_unchanged_minilm(minilm_encoder, monkeypatch) -> None:
+    n_edges, n_candidates = check_same_results(
+        read_nodes(bundled_corpus()), minilm_encoder, monkeypatch
+    )
+    assert n_edges > 0 and n_candidates > 0
+
+
+def test_misfit_is_the_best_other_question_as_before(hashing) -> None:
+    """`Topics.misfit` against the per-call scan it replaced, on the bundled corpus."""
+    from qagraph.ingest.contradictions.divergence import Topics
+    from qagraph.ingest.contradictions.propositions import ConceptNames
+    from qagraph.kb.records import normalize_question
+
+    nodes = read_nodes(bundled_corpus())
+    nodes = nodes + nodes[:5]  # the same questions again: never each other's best fit
+    questions = hashing.encode([n.question for n in nodes])
+    topics = Topics(nodes, ConceptNames(), {}, frozenset(), questions)
+    answers = hashing.encode([n.answer or n.question for n in nodes])
+    for node, answer in zip(nodes, answers, strict=True):
+        sims = questions @ answer
+        row = {n.id: i for i, n in enumerate(nodes)}[node.id]
+        own = float(sims[row])
+        mine = normalize_question(node.question)
+        best = max(
+            (
+                float(s)
+                for n, s in zip(nodes, sims, strict=True)
+                if n.id != node.id and normalize_question(n.question) != mine
+            ),
+            default=own,
+        )
+        assert topics.misfit(node, answer) == best - own
