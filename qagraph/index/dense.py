@@ -19,7 +19,7 @@ import numpy as np
 from qagraph.encoders.base import Encoder, EncoderError
 from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
 from qagraph.errors import QagraphError
-from qagraph.index.units import Unit, UnitConfig, build_units
+from qagraph.index.units import UNIT_KINDS, Unit, UnitConfig, build_units
 from qagraph.index.vectors import FaissIndex, VectorIndexConfig
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.manifest import CACHE_DIR
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 INDEX_FILE = "retrieval/vectors.faiss"
 UNITS_FILE = "retrieval/units.jsonl"
 META_KEY = "retrieval"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: field units (question + answer opening)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +48,12 @@ class IndexConfig:
 
 
 class NodeSims(NamedTuple):
-    """Dense similarities of the query with one node: its question and its best chunk."""
+    """Dense similarities of the query with one node: its question, its best answer chunk
+    and its field unit (question + answer opening); -1 for a part the node lacks."""
 
     question: float
     answer: float
+    field: float = -1.0
 
 
 class DenseIndex:
@@ -71,10 +73,10 @@ class DenseIndex:
         self.fingerprint = fingerprint
         # Kept beside FAISS so that any candidate (found lexically, say) gets exact scores.
         self._matrix = index.vectors()
-        self._rows: dict[str, tuple[list[int], list[int]]] = {}
+        self._rows: dict[str, dict[str, list[int]]] = {}
         for row, unit in enumerate(self.units):
-            question_rows, answer_rows = self._rows.setdefault(unit.node_id, ([], []))
-            (question_rows if unit.kind == "question" else answer_rows).append(row)
+            rows = self._rows.setdefault(unit.node_id, {kind: [] for kind in UNIT_KINDS})
+            rows[unit.kind].append(row)
 
     @classmethod
     def build(
@@ -108,6 +110,13 @@ class DenseIndex:
         except KeyError:
             logger.warning("store %s has no dense index; embedding it in memory", kb.path)
             return cls.build(kb.nodes(), _cached(kb, encoder), config)
+        if meta.get("format") != FORMAT_VERSION:
+            logger.warning(
+                "store %s has a dense index of an older format; re-embedding in memory "
+                "(re-ingest to keep it)",
+                kb.path,
+            )
+            return cls.build(kb.nodes(), _cached(kb, encoder), config)
         if meta.get("encoder") != encoder.fingerprint:
             logger.warning(
                 "store %s was embedded with %s, not %s; re-embedding in memory "
@@ -134,17 +143,19 @@ class DenseIndex:
         return list(seen)
 
     def node_sims(self, query: np.ndarray, node_ids: Iterable[str]) -> dict[str, NodeSims]:
-        """Exact cosine of `query` with each node's question and its best answer chunk.
+        """Exact cosine of `query` with each node's question, best answer chunk and field.
 
-        A node without answer units gets an answer similarity of -1 (the cosine floor), so
-        it can never win on an answer it does not have.
+        A part the node lacks (no answer) gets -1, the cosine floor, so a node can never
+        win on an answer it does not have.
         """
         sims: dict[str, NodeSims] = {}
         for node_id in node_ids:
-            question_rows, answer_rows = self._rows.get(node_id, ([], []))
-            q = float(np.max(self._matrix[question_rows] @ query)) if question_rows else -1.0
-            a = float(np.max(self._matrix[answer_rows] @ query)) if answer_rows else -1.0
-            sims[node_id] = NodeSims(q, a)
+            rows = self._rows.get(node_id, {})
+            best = [
+                float(np.max(self._matrix[r] @ query)) if (r := rows.get(kind)) else -1.0
+                for kind in UNIT_KINDS
+            ]
+            sims[node_id] = NodeSims(*best)
         return sims
 
     def question_sims(self, node_ids: Sequence[str]) -> np.ndarray:
@@ -152,8 +163,8 @@ class DenseIndex:
         matrix = np.zeros((len(node_ids), self._matrix.shape[1]), dtype=np.float32)
         for i, node_id in enumerate(node_ids):
             rows = self._rows.get(node_id)
-            if rows and rows[0]:
-                matrix[i] = self._matrix[rows[0][0]]
+            if rows and rows["question"]:
+                matrix[i] = self._matrix[rows["question"][0]]
         return matrix @ matrix.T
 
     def meta(self) -> dict[str, Any]:
@@ -164,7 +175,7 @@ class DenseIndex:
             "encoder": self.fingerprint,
             "index": self.index.params,
             "vectors": self.index.ntotal,
-            "units": {"question": kinds.count("question"), "answer": kinds.count("answer")},
+            "units": {kind: kinds.count(kind) for kind in UNIT_KINDS},
             "nodes": len(self._rows),
         }
 

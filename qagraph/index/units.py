@@ -1,10 +1,15 @@
 """Embedding units: what of each node gets a vector.
 
-A node gives one unit for its question and one per answer chunk. The model reads at most
-`encoder.max_tokens` word pieces, so long answers are cut on paragraph, line, sentence and
-word boundaries (characters only as a last resort) into chunks that each fit; nothing is
-ever truncated, and the chunks together cover every character of the answer but the
-whitespace between them.
+A node gives one unit for its question, one per answer chunk and, when answered, one
+"field" unit: the question followed by the opening of its answer, cut to what the model
+reads. The field unit is the representation a plain dense search would use; scored beside
+the question and the chunks it carries what each alone misses (a paraphrase that names
+the answer's words, not the question's), the multi-field idea of FAQ retrieval.
+
+The model reads at most `encoder.max_tokens` word pieces, so long answers are cut on
+paragraph, line, sentence and word boundaries (characters only as a last resort) into
+chunks that each fit; nothing is ever truncated, and the chunks together cover every
+character of the answer but the whitespace between them.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from qagraph.kb.records import QANode
 
 logger = logging.getLogger(__name__)
 
-UNIT_KINDS = ("question", "answer")
+UNIT_KINDS = ("question", "answer", "field")
 
 # Coarse to fine: paragraphs, lines, sentences, words. Characters come after the last one.
 _BOUNDARIES = (
@@ -36,10 +41,11 @@ class Unit(NamedTuple):
 
     Attributes:
         node_id: The node the unit comes from.
-        kind: "question" or "answer".
-        chunk: Index of the answer chunk (0 for the question).
-        start: First character of the chunk in the answer (0 for the question).
-        end: One past its last character (len(question) for the question).
+        kind: "question", "answer" or "field".
+        chunk: Index of the answer chunk (0 for the question and the field unit).
+        start: First character of the chunk in the answer (0 for the question and field).
+        end: One past its last character (len(question) for the question; for the field
+            unit, one past the last answer character it holds).
         text: The text given to the encoder (an answer chunk may carry a question prefix).
     """
 
@@ -64,17 +70,22 @@ class UnitConfig:
         embed_unanswered: Also embed the (placeholder) answer of unanswered nodes.
         max_tokens: Word pieces per answer chunk; None for all the encoder reads. Never
             more than the encoder reads, whatever is set here.
+        field_chars: Answer characters at most in the field unit (question + answer
+            opening); 0 for no field unit.
     """
 
     question_prefix_words: int = 0
     embed_unanswered: bool = False
     max_tokens: int | None = None
+    field_chars: int = 1000
 
     def __post_init__(self) -> None:
         if self.question_prefix_words < 0:
             raise ValueError(
                 f"question_prefix_words must be >= 0, not {self.question_prefix_words}"
             )
+        if self.field_chars < 0:
+            raise ValueError(f"field_chars must be >= 0, not {self.field_chars}")
         if self.max_tokens is not None and self.max_tokens < 8:
             raise ValueError(f"max_tokens must be at least 8, not {self.max_tokens}")
 
@@ -141,7 +152,7 @@ def question_prefix(question: str, words: int) -> str:
 
 
 def node_units(node: QANode, encoder: Encoder, config: UnitConfig | None = None) -> list[Unit]:
-    """The units of one node: its question, then its answer chunks.
+    """The units of one node: its question, its answer chunks, then its field unit.
 
     Raises:
         ValueError: When even the question prefix alone does not fit the encoder.
@@ -166,7 +177,29 @@ def node_units(node: QANode, encoder: Encoder, config: UnitConfig | None = None)
         Unit(node.id, "answer", i, s, e, prefix + node.answer[s:e])
         for i, (s, e) in enumerate(spans)
     )
+    field = field_unit(node, encoder, limit, config.field_chars)
+    if field is not None:
+        units.append(field)
     return units
+
+
+def field_unit(node: QANode, encoder: Encoder, limit: int, chars: int) -> Unit | None:
+    """The question and the opening of the answer as one text, or None.
+
+    The opening is the first chunk of the answer cut as the answer units are, on
+    paragraph, line, sentence and word boundaries, so that it fits the model after the
+    question, within `chars` characters.
+    """
+    question = node.question.strip()
+    head = node.answer[:chars]
+    if chars <= 0 or not head.strip() or encoder.count_tokens(question) > limit // 2:
+        return None
+    text = question + "\n"
+    spans = split_text(head, lambda t: encoder.count_tokens(text + t) <= limit)
+    if not spans:
+        return None
+    end = spans[0][1]
+    return Unit(node.id, "field", 0, 0, end, text + head[:end].strip())
 
 
 def build_units(

@@ -43,11 +43,30 @@ class Decision(NamedTuple):
         abstain: True when the query should not be answered from the knowledge base.
         confidence: Estimated probability that the knowledge base covers the query.
         rule: "model" (fitted logistic model) or "fallback" (fixed thresholds).
+        reason: Why it abstains, in words a reader can act on ("" when it answers).
     """
 
     abstain: bool
     confidence: float
     rule: str
+    reason: str = ""
+
+
+NO_SHARED_WORDS = "no word or concept of the question occurs in the knowledge base"
+
+
+def explain(features: Mapping[str, float], confidence: float, threshold: float) -> str:
+    """The evidence behind a refusal: the estimate against its threshold and the best match."""
+    parts = [
+        f"estimated chance that the knowledge base covers the question {confidence:.2f}, "
+        f"below {threshold:.2f}",
+        f"closest stored question at cosine {features.get('q_top', 0.0):.2f}",
+        f"closest answer passage at {features.get('a_top', 0.0):.2f}",
+        f"{features.get('overlap', 0.0):.0%} of the question's words in the best match",
+    ]
+    if features.get("uncovered_concept", 0.0) >= 0.5:
+        parts.append("it names a known concept that no stored answer mentions")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +124,19 @@ class FallbackRule:
         known, concept = features.get("known", 0.0), features.get("concept", 0.0)
         q_top, overlap = features.get("q_top", 0.0), features.get("overlap", 0.0)
         if known == 0 and concept == 0:
-            return Decision(True, 0.0, "fallback")
+            return Decision(True, 0.0, "fallback", NO_SHARED_WORDS)
         covered = q_top >= self.min_q_top or overlap >= self.min_overlap
         confidence = max(0.0, min(1.0, max(q_top / self.min_q_top, overlap / self.min_overlap)))
-        return Decision(not covered, round(0.5 * confidence, 4), "fallback")
+        reason = (
+            ""
+            if covered
+            else (
+                f"closest stored question at cosine {q_top:.2f} (needs {self.min_q_top:.2f}) and "
+                f"{overlap:.0%} of the question's words in the best match (needs "
+                f"{self.min_overlap:.0%})"
+            )
+        )
+        return Decision(not covered, round(0.5 * confidence, 4), "fallback", reason)
 
 
 class Abstainer:
@@ -137,9 +165,11 @@ class Abstainer:
         if self.model is None:
             return self.fallback.decide(features)
         if features.get("known", 0.0) == 0 and features.get("concept", 0.0) == 0:
-            return Decision(True, 0.0, "model")  # no shared word at all: never guess
+            return Decision(True, 0.0, "model", NO_SHARED_WORDS)  # never guess
         p = self.model.probability(features)
-        return Decision(p < self.model.threshold, round(p, 4), "model")
+        if p >= self.model.threshold:
+            return Decision(False, round(p, 4), "model")
+        return Decision(True, round(p, 4), "model", explain(features, p, self.model.threshold))
 
 
 def load_models(path: Path) -> dict[str, LogisticModel]:
@@ -165,6 +195,26 @@ def save_model(path: Path, encoder_name: str, model: LogisticModel) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def _sample_weights(y: np.ndarray, groups: Sequence[str] | None, balanced: bool) -> np.ndarray:
+    """Row weights averaging 1: equal per group, and per class within it when balanced."""
+    labels = np.asarray(groups if groups is not None else [""] * len(y))
+    if len(labels) != len(y):
+        raise ValueError(f"{len(labels)} groups for {len(y)} rows")
+    w = np.ones_like(y)
+    names = sorted(set(labels.tolist()))
+    for name in names:
+        member = labels == name
+        if not balanced:
+            w[member] = 1.0 / member.sum()
+            continue
+        for cls in (0.0, 1.0):
+            cell = member & (y == cls)
+            classes = len({float(v) for v in y[member]})
+            if cell.any():
+                w[cell] = 1.0 / (classes * cell.sum())
+    return w * len(y) / w.sum()
+
+
 def fit_logistic(
     rows: Sequence[Mapping[str, float]],
     covered: Sequence[bool],
@@ -172,6 +222,7 @@ def fit_logistic(
     features: Sequence[str] = FEATURES,
     l2: float = 1.0,
     balanced: bool = True,
+    groups: Sequence[str] | None = None,
     note: str = "",
 ) -> LogisticModel:
     """Fit a class-balanced, L2-regularised logistic model by Newton's method.
@@ -184,6 +235,9 @@ def fit_logistic(
             need it to keep the model from overfitting.
         balanced: Weigh both classes equally whatever their counts; False keeps the dev
             split's own share of uncovered queries as the prior.
+        groups: The corpus of each row: every corpus then weighs the same in the fit
+            (and, when `balanced`, both classes within it), so a large or easy query set
+            does not set the boundary for the others.
         note: Free text recorded with the model (data used, date).
 
     Raises:
@@ -196,8 +250,7 @@ def fit_logistic(
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
-    # Balanced weights: as many uncovered as covered queries in effect, whatever the split.
-    w = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean())) if balanced else np.ones_like(y)
+    w = _sample_weights(y, groups, balanced)
     penalty = np.diag([0.0] + [l2] * len(features))
     beta = np.zeros(z.shape[1])
     for _ in range(100):

@@ -112,6 +112,8 @@ class Answer:
             concepts nearest the query when abstaining.
         contradictions: Contradictions touching the cited nodes.
         confidence: Estimated probability that the knowledge base covers the question.
+        abstain_reason: Why it abstained: the evidence the decision weighed ("" if it
+            answered).
     """
 
     query: str
@@ -124,6 +126,7 @@ class Answer:
     related_concepts: list[str] = field(default_factory=list)
     contradictions: list[dict[str, Any]] = field(default_factory=list)
     confidence: float = 0.0
+    abstain_reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The `qagraph ask --json` document (its fields are documented in the README)."""
@@ -132,6 +135,7 @@ class Answer:
             "abstained": self.abstained,
             "message": self.message,
             "confidence": self.confidence,
+            "abstain_reason": self.abstain_reason or None,
             "answer": self.text or None,
             "citation": citation(self.best.node) if self.best else None,
             "results": [hit.node.to_json() | {"score": hit.score} for hit in self.results],
@@ -169,7 +173,12 @@ def assemble_answer(
         nearest = list(dict.fromkeys(nearest))[:MAX_NEAREST]
         if nearest:
             message += " Closest topics it covers: " + ", ".join(nearest) + "."
-        return Answer(result.query, True, message, [], None, "", [], nearest, [], result.confidence)
+        reason = result.reason or (
+            "the knowledge base is empty" if not result.hits else "no answer passed abstention"
+        )
+        return Answer(
+            result.query, True, message, [], None, "", [], nearest, [], result.confidence, reason
+        )
     hits = result.hits
     top = hits[0]
     ids = [h.node.id for h in hits]

@@ -49,6 +49,7 @@ class SearchResult(NamedTuple):
         confidence: Estimated probability that it does.
         features: The query features the abstention decision used.
         concepts: Concepts named in the query.
+        reason: Why it abstained ("" when it did not).
     """
 
     query: str
@@ -58,3 +59,4 @@ class SearchResult(NamedTuple):
     confidence: float
     features: dict[str, float]
     concepts: list[ConceptHit]
+    reason: str = ""

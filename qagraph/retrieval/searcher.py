@@ -138,7 +138,8 @@ class Retriever:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, not {k!r}")
         if not query.strip() or not self._nodes:
-            return SearchResult(query, variant, [], True, 0.0, {}, [])
+            reason = "the knowledge base is empty" if query.strip() else "the question is empty"
+            return SearchResult(query, variant, [], True, 0.0, {}, [], reason)
         measured = self.signals(query)
         ranked = self.rank_signals(measured, variant)[:k]
         values = measured.values
@@ -152,7 +153,14 @@ class Retriever:
         # Concepts no node mentions told abstention something; for the reader they are noise.
         named = [h for h in measured.concepts if self.concepts.covered(h.name)]
         return SearchResult(
-            query, variant, hits, decision.abstain, decision.confidence, features, named
+            query,
+            variant,
+            hits,
+            decision.abstain,
+            decision.confidence,
+            features,
+            named,
+            decision.reason,
         )
 
     def ask(self, query: str, *, k: int = 5) -> Answer:
@@ -221,6 +229,7 @@ class Retriever:
             "dense_q": {n: sims[n].question for n in candidates},
             # -1 marks "no answer chunk": fusion treats it as missing, not as a low score.
             "dense_a": {n: (sims[n].answer if sims[n].answer > -1 else None) for n in candidates},
+            "dense_field": {n: (sims[n].field if sims[n].field > -1 else None) for n in candidates},
             "bm25": {n: float(bm25[self._row[n]]) for n in candidates},
             "concept": {n: concept_scores.get(n, 0.0) for n in candidates},
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,34 @@ def test_cross_reports_every_corpus_beside_the_baseline(
         assert row["corpus"] not in row["fitted_on"]
         assert set(row["variants"]) == {"hybrid", "baseline"}
         assert row["variants"]["baseline"]["false_abstain"] == 0.0
+        # The baseline never abstains, so its ranked hit@1 is its hit@1.
+        baseline = row["variants"]["baseline"]
+        assert baseline["ranked_hit@1"] == pytest.approx(baseline["hit@1"], abs=1e-3)
+        assert row["variants"]["hybrid"]["ranked_hit@1"] >= row["variants"]["hybrid"]["hit@1"]
+
+
+def test_weight_fit_picks_weights_that_rank_the_answer_first() -> None:
+    from qagraph.eval.cross import fit_weights
+
+    class Flat:
+        """The answer leads on dense_field, the wrong node on bm25."""
+
+        def rank_signals(self, measured, variant, *, weights):
+            scores = {
+                node: field * weights.dense_field + bm25 * weights.bm25
+                for node, (field, bm25) in measured.items()
+            }
+            return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    class Query(NamedTuple):
+        query: object
+        qrels: dict
+
+    class Inner(NamedTuple):
+        in_scope: bool
+
+    measured = [{"right": (0.9, 0.0), "wrong": (0.1, 1.0)}]
+    queries = [Query(Inner(True), {"right": 2})]
+    weights = fit_weights({"only": (Flat(), queries, measured)})
+    assert Flat().rank_signals(measured[0], "hybrid", weights=weights)[0][0] == "right"
+    assert weights.dense_field > 0 and weights.bm25 < weights.dense_field

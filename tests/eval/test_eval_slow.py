@@ -20,8 +20,8 @@ MAX_FALSE_ABSTAIN = 0.02
 #: What the shipped system reaches on the test split today, less a small margin: a drop
 #: below these is a regression. The issue's targets above are not reached yet (see the
 #: xfail test below and the eval command's output).
-FLOORS = {HIT_AT_1: 0.82, MRR_AT_10: 0.86, RECALL_AT_5: 0.89, OOS_ACCURACY: 0.8}
-MAX_FALSE_ABSTAIN_FLOOR = 0.06
+FLOORS = {HIT_AT_1: 0.87, MRR_AT_10: 0.9, RECALL_AT_5: 0.93, OOS_ACCURACY: 0.75}
+MAX_FALSE_ABSTAIN_FLOOR = 0.03
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +63,8 @@ def test_the_system_variant_does_not_regress(test_report: dict) -> None:
 
 
 @pytest.mark.xfail(
-    reason="issue targets not reached: test hit@1 0.846, MRR@10 0.882, recall@5 0.915, "
-    "OOS accuracy 0.85, false abstain 0.042 (hybrid, MiniLM)",
+    reason="issue targets not reached: test hit@1 0.902, MRR@10 0.932, recall@5 0.959, "
+    "OOS accuracy 0.80, false abstain 0.007 (hybrid, MiniLM)",
     strict=False,
 )
 def test_the_system_variant_meets_the_targets(test_report: dict) -> None:

@@ -65,3 +65,32 @@ def test_fallback_rule() -> None:
 
 def test_packaged_model_exists_for_the_default_encoder() -> None:
     assert Abstainer.for_encoder("all-MiniLM-L6-v2").model is not None
+
+
+def test_refusals_say_why_and_answers_do_not() -> None:
+    from qagraph.retrieval.abstain import NO_SHARED_WORDS
+
+    model = fit_logistic(
+        [{"q_top": v, "known": 1.0} for v in (0.1, 0.2, 0.8, 0.9)],
+        [False, False, True, True],
+        features=("q_top",),
+    )
+    abstainer = Abstainer(model)
+    refused = abstainer.decide({"q_top": 0.1, "a_top": 0.2, "known": 1.0, "overlap": 0.25})
+    assert refused.abstain and "below 0.50" in refused.reason and "cosine 0.10" in refused.reason
+    assert "25%" in refused.reason
+    assert abstainer.decide({"q_top": 0.9, "known": 1.0}).reason == ""
+    assert abstainer.decide({"q_top": 0.9}).reason == NO_SHARED_WORDS
+
+
+def test_each_group_weighs_the_same_in_the_fit() -> None:
+    """A large group cannot move the boundary for a small one: weights equal per group."""
+    rows = [{"x": v} for v in (0.1, 0.2, 0.8, 0.9)] * 10 + [{"x": v} for v in (0.0, 0.4)]
+    labels = [False, False, True, True] * 10 + [False, True]
+    groups = ["big"] * 40 + ["small"] * 2
+    grouped = fit_logistic(rows, labels, features=("x",), groups=groups, l2=0.1)
+    pooled = fit_logistic(rows, labels, features=("x",), l2=0.1)
+    # The small group's in-scope row at 0.4 counts as much as the big group's twenty.
+    assert grouped.probability({"x": 0.4}) > pooled.probability({"x": 0.4})
+    with pytest.raises(ValueError, match="groups"):
+        fit_logistic(rows, labels, features=("x",), groups=["a"])

@@ -27,7 +27,7 @@ def test_fuse_uses_only_the_variant_signals() -> None:
         "bm25": {"x": 0.0, "y": 7.0},
         "concept": {"x": 0.0, "y": 0.0},
     }
-    weights = FusionWeights(dense_q=0.5, dense_a=0.0, bm25=0.5, concept=0.0)
+    weights = FusionWeights(dense_q=0.5, dense_a=0.0, dense_field=0.0, bm25=0.5, concept=0.0)
     assert fuse(signals, weights, "lexical") == {"x": 0.0, "y": 1.0}
     assert fuse(signals, weights, "dense") == {"x": 1.0, "y": 0.0}
     assert fuse(signals, weights, "hybrid") == {"x": 0.5, "y": 0.5}

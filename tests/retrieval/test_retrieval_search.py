@@ -16,7 +16,7 @@ def test_every_variant_finds_the_matching_question(small_retriever: Retriever, v
     assert result.hits[0].node.question == "How does a random forest work?"
     assert len(result.hits) <= 3
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
-    assert set(result.hits[0].signals) == {"dense_q", "dense_a", "bm25", "concept"}
+    assert set(result.hits[0].signals) == {"dense_q", "dense_a", "dense_field", "bm25", "concept"}
     assert not result.abstained
 
 
@@ -56,6 +56,8 @@ def test_nonsense_and_empty_queries_abstain(small_retriever: Retriever) -> None:
     answer = small_retriever.ask("zxqv blorptang wubwub")
     assert answer.abstained and answer.best is None and answer.results == []
     assert "does not cover" in answer.message
+    assert answer.to_json()["abstain_reason"] == answer.abstain_reason != ""
+    assert small_retriever.ask("  ").abstain_reason == "the question is empty"
 
 
 def test_ask_quotes_an_answered_node_and_lists_the_other_sources(
@@ -76,6 +78,7 @@ def test_ask_json_shape(small_retriever: Retriever) -> None:
     data = small_retriever.ask("random forest", k=2).to_json()
     assert {"query", "abstained", "results", "related_concepts", "contradictions"} <= set(data)
     assert data["query"] == "random forest" and data["abstained"] is False
+    assert data["abstain_reason"] is None
     first = data["results"][0]
     assert {
         "id", "source", "number", "section", "question", "answer", "line_start", "line_end",

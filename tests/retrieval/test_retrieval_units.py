@@ -44,6 +44,21 @@ def test_short_answer_is_one_chunk_and_question_is_its_own_unit() -> None:
     assert [(u.kind, u.chunk, u.text) for u in units] == [
         ("question", 0, "What is gradient descent?"),
         ("answer", 0, "Follow the negative gradient."),
+        ("field", 0, "What is gradient descent?\nFollow the negative gradient."),
+    ]
+
+
+def test_field_unit_holds_the_answer_opening_that_fits() -> None:
+    encoder = HashingEncoder(max_tokens=16)
+    units = node_units(_node(_long_answer()), encoder, UnitConfig())
+    (field,) = [u for u in units if u.kind == "field"]
+    assert field.text.startswith("What is gradient descent?\n")
+    assert encoder.count_tokens(field.text) <= 16
+    assert field.text.endswith(_long_answer()[: field.end].strip())
+    assert not [
+        u
+        for u in node_units(_node(_long_answer()), encoder, UnitConfig(field_chars=0))
+        if u.kind == "field"
     ]
 
 

@@ -64,7 +64,8 @@ def test_store_records_the_index_in_the_manifest(docs_dir: Path, tmp_path: Path)
     kb = Store(tmp_path / "s").open()
     meta = kb.manifest["retrieval"]
     assert meta["index"]["kind"] == "hnsw"
-    assert meta["vectors"] == meta["units"]["question"] + meta["units"]["answer"]
+    assert meta["vectors"] == sum(meta["units"].values())
+    assert meta["units"]["field"] == sum(1 for n in kb.nodes() if n.answered)
     assert meta["units"]["question"] == len(kb.nodes())
     assert {INDEX_FILE, UNITS_FILE} <= set(kb.manifest["parts"])
     assert kb.verify() == []
