@@ -165,10 +165,20 @@ class Retriever:
 
     def ask(self, query: str, *, k: int = 5) -> Answer:
         """Answer a question: the best node quoted with its citation, or an abstention."""
+        return self.answer(self.search_for_answer(query, k=k), k=k)
+
+    def search_for_answer(self, query: str, *, k: int = 5) -> SearchResult:
+        """The search `ask` runs: the configured variant, deeper than the `k` shown so that
+        every source answering the same question is found. A caller that needs the
+        ranking too (the chat's suggestions) runs this once and passes it to `answer`."""
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, not {k!r}")
-        # A deeper search than shown, to find every source answering the same question.
-        result = self.search(query, k=max(k, _ALSO_DEPTH), variant=self.config.variant)
+        return self.search(query, k=max(k, _ALSO_DEPTH), variant=self.config.variant)
+
+    def answer(self, result: SearchResult, *, k: int = 5) -> Answer:
+        """Assemble the answer of a search result (from `search_for_answer`)."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, not {k!r}")
         return assemble_answer(result, self.graph, self.same_question, k=k)
 
     def same_question(self, node_id: str, candidates: Sequence[str]) -> list[str]:

@@ -91,3 +91,26 @@ def test_empty_and_unavailable(ui_state) -> None:
     broken = dataclasses.replace(ui_state.snapshot, retriever=None, retrieval_error="no faiss")
     reply = chat.reply(broken, "what is PCA?")
     assert "Retrieval not available" in reply.markdown and "no faiss" in reply.markdown
+
+
+def test_a_turn_runs_one_search_per_reading(ui_state, monkeypatch) -> None:
+    """A follow-up ending in abstention once ran four searches; one reading runs one."""
+    retriever = ui_state.snapshot.retriever
+    queries: list[str] = []
+    search = type(retriever).search
+
+    def counting(self, query, **kwargs):
+        queries.append(query)
+        return search(self, query, **kwargs)
+
+    monkeypatch.setattr(type(retriever), "search", counting)
+    first = chat.reply(ui_state.snapshot, "What is L1 regularization?")
+    assert len(queries) == 1
+    queries.clear()
+    refused = chat.reply(ui_state.snapshot, "and what about the football world cup?", [first.turn])
+    assert refused.abstained and len(queries) == 1
+    queries.clear()
+    # A pronoun rewrite has two readings, the message as typed and the rewrite: two searches.
+    follow = chat.reply(ui_state.snapshot, "why is it useful?", [first.turn])
+    assert follow.turn["kind"] in {"pronoun", "bare", "substitute", "fresh"}
+    assert len(queries) == (2 if follow.turn["kind"] == "pronoun" else 1)

@@ -85,9 +85,13 @@ def reply(
     previous = topic_of(turns[-1]) if turns and followup else None
     match = concept_matcher(snapshot)
     resolution = resolve(message, previous, match, related_concepts(snapshot))
-    if resolution.kind == "pronoun" and not _reads_better(retriever, resolution.query, message):
-        resolution = Resolution(message)
-    answer = retriever.ask(resolution.query, k=k)
+    # One search per reading of the message: it serves the answer and the suggestions.
+    searched = retriever.search_for_answer(resolution.query, k=k)
+    if resolution.kind == "pronoun":
+        raw = retriever.search_for_answer(message, k=k)
+        if not _reads_better(raw, searched):
+            resolution, searched = Resolution(message), raw
+    answer = retriever.answer(searched, k=k)
     named = match(resolution.query)
     turn: dict[str, Any] = {
         "message": message,
@@ -99,7 +103,7 @@ def reply(
     }
     shown = resolution.query if resolution.followup else ""
     if answer.abstained or answer.best is None:
-        return _abstention(retriever, answer, resolution.query, shown, turn, snapshot.concepts)
+        return _abstention(searched.hits, answer, shown, turn, snapshot.concepts)
     kb = retriever.kb
     best = answer.best.node
     also = [h.node for h in answer.also_answered_in]
@@ -150,27 +154,24 @@ def related_concepts(snapshot: Snapshot):
     return related
 
 
-def _reads_better(retriever: Any, resolved: str, message: str) -> bool:
+def _reads_better(raw: Any, resolved: Any) -> bool:
     """Keep a pronoun rewrite unless it loses an answer the message as typed has.
 
     A short message leaning on "it" or "that" is nearly always about the last topic, so
     the rewrite wins unless it leaves the knowledge base and the original does not.
     """
-    raw = retriever.search(message, k=1)
-    new = retriever.search(resolved, k=1)
-    return raw.abstained or not new.abstained
+    return raw.abstained or not resolved.abstained
 
 
 def _abstention(
-    retriever: Any, answer: Any, query: str, shown: str, turn: dict[str, Any], index: Any
+    hits: Sequence[Any], answer: Any, shown: str, turn: dict[str, Any], index: Any
 ) -> ChatReply:
     # The nearest stored questions, labelled as such: a way forward, not an answer. A far-off
     # question has no near neighbour, and its "closest topics" are noise; then the topics the
     # knowledge base covers most help more.
-    hits = retriever.search(query, k=N_SUGGESTIONS).hits
     nearest = [
         h.node
-        for h in hits
+        for h in hits[:N_SUGGESTIONS]
         if h.node.answered and (h.signals.get("dense_q") or 0.0) >= NEAR_SIMILARITY
     ]
     if nearest:
