@@ -19,6 +19,7 @@ from pathlib import Path
 from qagraph.encoders import EncoderConfig
 from qagraph.errors import QagraphError
 from qagraph.eval.dataset import default_set_path
+from qagraph.index.dense import FORMAT_VERSION as INDEX_FORMAT
 from qagraph.ingest.readers import SUPPORTED_SUFFIXES
 from qagraph.kb import Store
 
@@ -43,8 +44,8 @@ class Corpus:
     queries: Path
 
     def fingerprint(self, model: str) -> str:
-        """Changes when a document, the query set's corpus or the model changes."""
-        digest = hashlib.sha256(model.encode())
+        """Changes when a document, the model or the dense index format changes."""
+        digest = hashlib.sha256(f"{model}\0index format {INDEX_FORMAT}".encode())
         for path in self.documents:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
