@@ -1,5 +1,11 @@
 """`Retriever`: hybrid search and cited answers over one knowledge base.
 
+A query goes through five stages, each a method a new signal or a reranker plugs into:
+`candidates` (the union of each signal's top nodes), `measure` (every signal on every
+candidate), `rank_signals` (fusion of the variant's signals), `abstain` (does the knowledge
+base cover it, and why not) and `answer` (the quotation, its citation and the other
+sources). `search` runs the first four, `ask` all five, once.
+
 Everything is loaded once in the constructor and never mutated afterwards, so one
 retriever can serve the threads of the Gradio app and the eval runner at the same time.
 """
@@ -32,7 +38,7 @@ from qagraph.retrieval.fusion import (
     rank,
 )
 from qagraph.retrieval.lexical import LexicalIndex
-from qagraph.retrieval.results import Hit, QuerySignals, SearchResult
+from qagraph.retrieval.results import Candidates, Hit, QuerySignals, SearchResult
 from qagraph.retrieval.vocabulary import load_vocabulary
 
 __all__ = ["Hit", "QuerySignals", "Retriever", "SearchResult"]
@@ -148,7 +154,7 @@ class Retriever:
             for n, s in ranked
         ]
         features = self.features(measured)
-        decision: Decision = self.abstainer.decide(features)
+        decision = self.abstain(features)
         logger.debug("query %r: %s %s", query, features, decision)
         # Concepts no node mentions told abstention something; for the reader they are noise.
         named = [h for h in measured.concepts if self.concepts.covered(h.name)]
@@ -202,48 +208,62 @@ class Retriever:
         return out
 
     def signals(self, query: str) -> QuerySignals:
-        """Measure every signal of a query on its candidates (the union of each signal's top)."""
+        """Stages 1 and 2 for one query: its candidates, then every signal on them."""
+        return self.measure(self.candidates(query))
+
+    def candidates(self, query: str) -> Candidates:
+        """Stage 1: the union of each signal's top nodes for the query's wordings.
+
+        A typo the corpus never uses ("precison") or an acronym ("FP") means little to
+        the model, so the corrected and the expanded wordings are embedded too (in one
+        forward pass) and each node's best cosine counts.
+        """
         cfg = self.config
         terms = self.lexical.terms(query)
         concept_hits = self.concepts.match(query)
         concept_scores = self.concepts.node_scores(concept_hits)
-        # A typo the corpus never uses ("precison") or an acronym ("FP") means little to the
-        # model, so the corrected and the expanded wordings are embedded too and the best
-        # cosine of each node counts.
-        variants = dict.fromkeys(
-            v
-            for v in (
-                query,
-                self.lexical.corrected_text(query, terms),
-                self.concepts.expand(query, concept_hits),
+        wordings = list(
+            dict.fromkeys(
+                v
+                for v in (
+                    query,
+                    self.lexical.corrected_text(query, terms),
+                    self.concepts.expand(query, concept_hits),
+                )
+                if v
             )
-            if v
         )
-        qvecs = self.embed_queries(list(variants))
+        vectors = self.embed_queries(wordings)
         bm25 = self.lexical.scores(terms)
-        candidates: dict[str, None] = {}
-        for qvec in qvecs:
-            candidates.update(dict.fromkeys(self.dense.candidates(qvec, cfg.depth * 2)))
+        ids: dict[str, None] = {}
+        for qvec in vectors:
+            ids.update(dict.fromkeys(self.dense.candidates(qvec, cfg.depth * 2)))
         for row in np.argsort(-bm25, kind="stable")[: cfg.depth]:
             if bm25[row] > 0:
-                candidates.setdefault(self.lexical.node_ids[row], None)
+                ids.setdefault(self.lexical.node_ids[row], None)
         top_concepts = sorted(concept_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         for node_id, _ in top_concepts[: cfg.depth]:
             if node_id in self._by_id:
-                candidates.setdefault(node_id, None)
-        sims = self.dense.node_sims(qvecs[0], candidates)
-        for qvec in qvecs[1:]:
-            more = self.dense.node_sims(qvec, candidates)
-            sims = {n: NodeSims(*map(max, sims[n], more[n])) for n in candidates}
+                ids.setdefault(node_id, None)
+        return Candidates(list(ids), wordings, vectors, terms, bm25, concept_hits, concept_scores)
+
+    def measure(self, found: Candidates) -> QuerySignals:
+        """Stage 2: every signal of `SIGNALS` on every candidate (a new signal goes here
+        and in `fusion.SIGNALS`)."""
+        ids = found.ids
+        sims = self.dense.node_sims(found.vectors[0], ids)
+        for qvec in found.vectors[1:]:
+            more = self.dense.node_sims(qvec, ids)
+            sims = {n: NodeSims(*map(max, sims[n], more[n])) for n in ids}
+        # -1 marks a part the node lacks: fusion treats it as missing, not as a low score.
         signals = {
-            "dense_q": {n: sims[n].question for n in candidates},
-            # -1 marks "no answer chunk": fusion treats it as missing, not as a low score.
-            "dense_a": {n: (sims[n].answer if sims[n].answer > -1 else None) for n in candidates},
-            "dense_field": {n: (sims[n].field if sims[n].field > -1 else None) for n in candidates},
-            "bm25": {n: float(bm25[self._row[n]]) for n in candidates},
-            "concept": {n: concept_scores.get(n, 0.0) for n in candidates},
+            "dense_q": {n: sims[n].question for n in ids},
+            "dense_a": {n: (sims[n].answer if sims[n].answer > -1 else None) for n in ids},
+            "dense_field": {n: (sims[n].field if sims[n].field > -1 else None) for n in ids},
+            "bm25": {n: float(found.bm25[self._row[n]]) for n in ids},
+            "concept": {n: found.concept_scores.get(n, 0.0) for n in ids},
         }
-        return QuerySignals(signals, terms, concept_hits)
+        return QuerySignals(signals, found.terms, found.concept_hits)
 
     def rank_signals(
         self,
@@ -271,6 +291,10 @@ class Retriever:
             if not self._by_id[node_id].answered:
                 scores[node_id] -= penalty
         return rank(scores)
+
+    def abstain(self, features: dict[str, float]) -> Decision:
+        """Stage 4: whether the knowledge base covers the query, and why not."""
+        return self.abstainer.decide(features)
 
     def features(self, measured: QuerySignals) -> dict[str, float]:
         """The query-level features abstention decides on (from the hybrid ranking)."""
