@@ -190,6 +190,16 @@ def test_document_rejects_a_line_map_of_the_wrong_length() -> None:
         Document("x", "/x", "a\nb", (1,), "utf-8", "0" * 64, 2)
 
 
+def test_document_line_ends_default_to_the_line_map_and_are_checked() -> None:
+    doc = Document("x", "/x", "a\nb", (1, 2), "utf-8", "0" * 64, 3)
+    assert [doc.last_line(i) for i in range(2)] == [1, 2]
+    doc = Document("x", "/x", "a\nb", (1, 2), "utf-8", "0" * 64, 3, line_ends=(2, 3))
+    assert [doc.last_line(i) for i in range(2)] == [2, 3]
+    for ends in [(1,), (1, 1), (1, 4)]:  # too few; before its line_map; past the file
+        with pytest.raises(ValueError, match="line_ends"):
+            Document("x", "/x", "a\nb", (1, 2), "utf-8", "0" * 64, 3, line_ends=ends)
+
+
 # -- input files --------------------------------------------------------------------------
 
 
@@ -307,6 +317,92 @@ def test_html_table_becomes_pipe_table(tmp_path: Path) -> None:
         "| F1 | a \\| b |",
     ]
     assert doc.line_map == (2, 2, 3, 4)
+
+
+def test_html_table_cell_spanning_lines_is_cited_to_its_last_line(tmp_path: Path) -> None:
+    # A row is one markdown line; a cell written over three source lines makes it reach
+    # three lines, and the citation has to (the fuzz test's multi-line cell case).
+    body = (
+        "<table>\n"
+        "<tr><th>Term</th><th>Meaning</th></tr>\n"
+        "<tr><td>Bias</td><td>What is\n"
+        "the error\n"
+        "of a model?</td></tr>\n"
+        "<tr><td>Variance</td><td>Spread.</td></tr>\n"
+        "</table>\n"
+        "<h2>What is a\n"
+        "heading?</h2>\n"
+    )
+    doc, _ = html_doc(tmp_path, body)
+    assert doc.lines == [
+        "| Term | Meaning |",
+        "| --- | --- |",
+        "| Bias | What is the error of a model? |",
+        "| Variance | Spread. |",
+        "",
+        "## What is a heading?",
+    ]
+    assert doc.line_map == (2, 2, 3, 6, 6, 8)
+    assert doc.line_ends == (2, 2, 5, 6, 6, 9)
+    assert_valid_map(doc)
+
+
+def test_html_stray_list_items_make_a_list_of_their_own(tmp_path: Path) -> None:
+    # <li> outside any list: not glued to the text before it (and cited at its line).
+    body = (
+        "<p>Intro</p>\n"
+        "<b>Note:</b>\n"
+        "<li>What is a stray item?</li>\n"
+        "<li>Why is it here?</li>\n"
+        "<p>Because.</p>\n"
+    )
+    doc, _ = html_doc(tmp_path, body)
+    assert doc.lines == [
+        "Intro",
+        "",
+        "**Note:**",
+        "",
+        "- What is a stray item?",
+        "- Why is it here?",
+        "",
+        "Because.",
+    ]
+    assert line_of(doc, "stray item") == 3
+    assert line_of(doc, "Why is it") == 4
+    assert_valid_map(doc)
+
+
+def test_html_item_holding_only_a_list_gets_no_marker(tmp_path: Path) -> None:
+    # An item whose first content is a nested list only nests it: no "- 1. What ...",
+    # whose generated "1." the splitter would take for the question's first word.
+    body = (
+        "<li><ol><li>What is a wrapper item?</li></ol>\n"
+        "<p>An item holding a list.</p>\n"
+        "<ul>\n"
+        "<li>Alpha</li>\n"
+        '<li style="list-style-type: none"><ul><li>Beta</li></ul></li>\n'
+        "</ul>\n"
+    )
+    doc, _ = html_doc(tmp_path, body)
+    assert doc.lines == [
+        "1. What is a wrapper item?",
+        "",
+        "An item holding a list.",
+        "",
+        "- Alpha",
+        "  - Beta",
+    ]
+    assert line_of(doc, "Beta") == 5
+    assert_valid_map(doc)
+
+
+def test_html_text_starting_with_an_entity_keeps_its_line(tmp_path: Path) -> None:
+    # The first word, "é", is written plainly only further down: found there, it dragged
+    # every later line with it.
+    body = "<p>Intro.</p>\n<p>&eacute; is a letter.</p>\n<p>What is it?</p>\n<p>An é.</p>\n"
+    doc, _ = html_doc(tmp_path, body)
+    assert doc.lines == ["Intro.", "", "é is a letter.", "", "What is it?", "", "An é."]
+    assert doc.line_map == (1, 1, 2, 2, 3, 3, 4)
 
 
 def test_html_pre_becomes_fence_keeping_indentation(tmp_path: Path) -> None:

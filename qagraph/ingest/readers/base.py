@@ -42,6 +42,10 @@ class Document:
         format: One of `FORMATS`: "text", "markdown", "html", "rst", "notebook", "docx"
             or "pdf".
         pages: For a PDF, the 1-based page of each line of `text`; empty for other formats.
+        line_ends: For each line of `text`, the last original line it draws on, where a
+            converted line joins several (an HTML table row whose cells span source lines);
+            each within [line_map[i], n_lines]. Empty when every line comes from the one
+            line `line_map` names.
     """
 
     name: str
@@ -54,6 +58,7 @@ class Document:
     warnings: tuple[str, ...] = ()
     format: str = "text"
     pages: tuple[int, ...] = ()
+    line_ends: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # A line map that drifts from the text would make every later citation wrong, so
@@ -69,6 +74,14 @@ class Document:
             raise ValueError(f"{self.name}: line_map outside 1..{self.n_lines}")
         if self.pages and len(self.pages) != n_text:
             raise ValueError(f"{self.name}: pages has {len(self.pages)} entries for {n_text} lines")
+        if self.line_ends and (
+            len(self.line_ends) != n_text
+            or any(
+                not start <= end <= self.n_lines
+                for start, end in zip(self.line_map, self.line_ends, strict=True)
+            )
+        ):
+            raise ValueError(f"{self.name}: line_ends do not fit line_map within 1..{self.n_lines}")
 
     @property
     def lines(self) -> list[str]:
@@ -78,6 +91,10 @@ class Document:
     def original_line(self, index: int) -> int:
         """The 1-based line in the original file of `lines[index]` (0-based)."""
         return self.line_map[index]
+
+    def last_line(self, index: int) -> int:
+        """The last 1-based line in the original file that `lines[index]` draws on."""
+        return self.line_ends[index] if self.line_ends else self.line_map[index]
 
     def page_line(self, index: int) -> tuple[int, int] | None:
         """(page, 1-based line on that page) of `lines[index]`, or None without pages.

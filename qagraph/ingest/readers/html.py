@@ -5,6 +5,8 @@ every text line and every block element gets an invisible marker (two private-us
 characters around its source line number, from `Tag.sourceline`). markdownify carries the
 markers along like ordinary text; afterwards each output line takes the line of the last
 marker before its content (past any bullet or quote prefix), and the markers are removed.
+A line that joins several source lines (a table row whose cells span lines) also records
+the last of them, from the largest marker on it: its citation has to reach that far.
 
 Web pages carry more than their content, so the reader keeps to the main content the way
 reader modes do: when the page marks it (one `<main>` or `role="main"`, else one top-level
@@ -19,9 +21,11 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
 from qagraph.ingest.readers.base import Document, Reader, ReadError
@@ -46,6 +50,8 @@ _BLOCK_TAGS = frozenset(
 # headings, summaries), copied verbatim (code), or compared with the href (links).
 _ONE_LINE_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "summary", "td", "th", "dt"]
 _NO_TEXT_MARKERS = frozenset("pre code kbd samp a summary td th h1 h2 h3 h4 h5 h6".split())
+# The lists markdownify knows; an <li> anywhere else (a <menu> too) is a stray.
+_LIST_TAGS = frozenset({"ul", "ol"})
 # Page furniture by ARIA role, and by a class or id naming it (whole names, any case).
 _FURNITURE_ROLES = frozenset("navigation banner complementary search contentinfo".split())
 _FURNITURE_NAMES = frozenset(
@@ -136,6 +142,20 @@ class _Converter(MarkdownConverter):
             return text
         return super().convert_a(el, text, parent_tags)
 
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        item = super().convert_li(el, text, parent_tags)
+        if not _opens_with_list(el):
+            return item
+        # An item holding nothing before its nested list only nests it (editors indent
+        # lists this way): its marker would share the line with the nested item's own,
+        # where the splitter would read the second marker, a number the source does not
+        # have, as the question's first word. So it gets no marker: its list sits under
+        # the item before it, or, with none before it, in the item's place.
+        if el.find_previous_sibling("li") is None:
+            return f"{text.strip()}\n"
+        bullet = item[: item.index(" ") + 1]
+        return " " * len(bullet) + item[len(bullet) :]
+
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return super().convert_td(el, text.replace("|", "\\|"), parent_tags)
 
@@ -148,31 +168,86 @@ def _text_start_lines(soup: BeautifulSoup, source: str) -> dict[int, int]:
 
     html.parser records where tags start, not strings, and BeautifulSoup folds
     whitespace-only strings to one newline, so lines cannot be counted through them.
-    Instead each string's first word is looked up in the source, after the tag before it
-    (past that tag's ">"), which entities in the string cannot disturb.
+    Instead each string's first word is looked up in the source between the tag before it
+    (past that tag's ">") and the tag after it, with entities decoded: a word written as
+    an entity ("&eacute;") would otherwise be found further down, where it is written
+    plainly, and take every later string with it.
     """
     line_starts = [0]
     for m in re.finditer("\n", source):
         line_starts.append(m.end())
+
+    def position(tag: Tag) -> int | None:
+        if tag.sourceline is None:
+            return None
+        return line_starts[min(tag.sourceline, len(line_starts)) - 1] + (tag.sourcepos or 0)
+
+    elements = list(soup.descendants)
+    # Where the next tag starts, after each element: a string's text lies before it.
+    bounds, bound = [0] * len(elements), len(source)
+    for i in range(len(elements) - 1, -1, -1):
+        bounds[i] = bound
+        at = position(elements[i]) if isinstance(elements[i], Tag) else None
+        bound = bound if at is None else at
     starts: dict[int, int] = {}
     cursor = 0
-    for el in soup.descendants:
+    for el, bound in zip(elements, bounds, strict=True):
         if isinstance(el, Tag):
-            if el.sourceline is not None:
-                at = line_starts[min(el.sourceline, len(line_starts)) - 1] + (el.sourcepos or 0)
+            at = position(el)
+            if at is not None:
                 end = source.find(">", at)
                 cursor = max(cursor, end + 1 if end >= 0 else at)
             continue
         word = _WORD_RE.search(el)
         if word is None:
             continue
-        found = source.find(word.group(), cursor)
+        window = unescape(source[cursor:bound])
+        found = window.find(word.group())
         if found < 0:
             continue
-        line = bisect.bisect_right(line_starts, found) - el.count("\n", 0, word.start())
+        line = (
+            bisect.bisect_right(line_starts, cursor)
+            + window.count("\n", 0, found)
+            - el.count("\n", 0, word.start())
+        )
         starts[id(el)] = max(1, line)
-        cursor = found + len(word.group())
+        # Decoding only shortens text, so this stays at or before the word's end in source.
+        cursor += found + len(word.group())
     return starts
+
+
+def _opens_with_list(tag: Tag) -> bool:
+    """Whether the first thing in `tag` that shows any text is a list (maybe in a <div>)."""
+    for child in tag.children:
+        if isinstance(child, Comment) or not child.get_text().strip():
+            continue
+        if not isinstance(child, Tag):
+            return False
+        return child.name in _LIST_TAGS or _opens_with_list(child)
+    return False
+
+
+def _wrap_stray_items(soup: BeautifulSoup) -> None:
+    """Put each run of `<li>` outside any list into a `<ul>` of its own.
+
+    markdownify leaves the line breaks around an item to its list, so a stray item
+    would be glued to the text before it ("intro- What is X?"), and cited at that text's
+    line. Browsers show such items as bullets, so a bulleted list is what they are.
+    """
+    for item in soup.find_all("li"):
+        if item.parent is None or item.parent.name in _LIST_TAGS:
+            continue
+        run = [item]
+        sibling = item.next_sibling
+        while sibling is not None:
+            if isinstance(sibling, Tag) and sibling.name == "li":
+                run.append(sibling)
+            elif not (isinstance(sibling, NavigableString) and not sibling.strip()):
+                break
+            sibling = sibling.next_sibling
+        wrapper = item.wrap(soup.new_tag("ul", sourceline=item.sourceline))
+        for later in run[1:]:
+            wrapper.append(later.extract())
 
 
 def _stands_alone(tag: Tag) -> bool:
@@ -205,13 +280,22 @@ def _prepare(soup: BeautifulSoup, source: str) -> None:
             and _stands_alone(code)
         ):
             code.wrap(soup.new_tag("pre", sourceline=code.sourceline))
+    _wrap_stray_items(soup)
     # A heading, summary or cell is rendered on one line and cited at its tag's line; when
     # its text starts lower down ("<h2>" alone on a line), cite the text's line instead.
+    # When its text ends lower down, a marker after it carries that line to the line's end
+    # (added last, so that no text marker is put into it).
+    ends: list[tuple[Tag, int]] = []
     for tag in soup.find_all(_ONE_LINE_TAGS):
-        first = next((t for t in tag.find_all(string=True) if t.strip() and id(t) in starts), None)
-        if first is not None and tag.sourceline is not None:
-            lead = len(first) - len(first.lstrip())
-            tag.sourceline = max(tag.sourceline, starts[id(first)] + first.count("\n", 0, lead))
+        texts = [t for t in tag.find_all(string=True) if t.strip() and id(t) in starts]
+        if not texts or tag.sourceline is None:
+            continue
+        first, last = texts[0], texts[-1]
+        lead = len(first) - len(first.lstrip())
+        tag.sourceline = max(tag.sourceline, starts[id(first)] + first.count("\n", 0, lead))
+        end = starts[id(last)] + last.count("\n", 0, len(last.rstrip()))
+        if end > tag.sourceline:
+            ends.append((tag, end))
     for string in list(soup.find_all(string=True)):
         if type(string) is not NavigableString or not string.strip() or id(string) not in starts:
             continue
@@ -224,6 +308,8 @@ def _prepare(soup: BeautifulSoup, source: str) -> None:
                 piece = piece[: len(piece) - len(content)] + _marker(start + i) + content
             pieces.append(piece)
         string.replace_with(NavigableString("\n".join(pieces)))
+    for tag, end in ends:
+        tag.append(NavigableString(_marker(end)))
 
 
 def _is_furniture(tag: Tag) -> bool:
@@ -253,12 +339,30 @@ def main_content(soup: BeautifulSoup) -> Tag:
     return body
 
 
-def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
-    """Strip the markers, assign source lines, and tidy blank lines outside code fences."""
+class Converted(NamedTuple):
+    """A page as markdown, with where each of its lines came from.
+
+    Attributes:
+        text: The markdown text.
+        line_map: For each line of `text`, the 1-based source line it starts on
+            (non-decreasing, within the source's line count).
+        line_ends: For each line of `text`, the last source line it draws on (a table
+            row whose cells span lines reaches past its first line).
+    """
+
+    text: str
+    line_map: tuple[int, ...]
+    line_ends: tuple[int, ...]
+
+
+def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int], list[int]]:
+    """Strip the markers, assign source lines (first and last), and tidy blank lines
+    outside code fences."""
     first = _MARKER_RE.search(markdown)
     current = int(first.group(1)) if first else 1
     lines: list[str] = []
     line_map: list[int] = []
+    line_ends: list[int] = []
     fence = ""
     for raw in markdown.split("\n"):
         parts = _MARKER_RE.split(raw)
@@ -267,7 +371,7 @@ def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
         # text after them may sit on a later source line. Without one, the line continues
         # whatever came before it.
         content_at = _PREFIX_RE.match("".join(parts[::2])).end()
-        here, at = current, 0
+        here, at, reach = current, 0, 0
         for i, part in enumerate(parts):
             if i % 2 == 0:
                 at += len(part)
@@ -275,6 +379,7 @@ def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
             if at <= content_at:
                 here = int(part)
             current = max(current, int(part))
+            reach = max(reach, int(part))
         text = "".join(parts[::2])
         mapped = min(max(here, line_map[-1] if line_map else 1), n_lines)
         if fence:
@@ -288,10 +393,13 @@ def _finish(markdown: str, n_lines: int) -> tuple[list[str], list[int]]:
             text = ""
         lines.append(text)
         line_map.append(mapped)
+        # Every marker on the line is text of the line: the furthest is where it ends.
+        line_ends.append(min(max(mapped, reach), n_lines))
     while lines and not lines[-1].strip():
         lines.pop()
         line_map.pop()
-    return lines, line_map
+        line_ends.pop()
+    return lines, line_map, line_ends
 
 
 def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
@@ -304,6 +412,19 @@ def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
         The markdown text, and for each of its lines the 1-based source line it came from
         (non-decreasing, within the source's line count).
     """
+    converted = convert_html(source)
+    return converted.text, converted.line_map
+
+
+def convert_html(source: str) -> Converted:
+    """Convert HTML source to markdown with the first and last source line of each line.
+
+    Args:
+        source: Decoded HTML with "\\n" newlines.
+
+    Returns:
+        The markdown text and its line maps; see `Converted`.
+    """
     source = source.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
     n_lines = max(1, len(source.splitlines()))
     soup = BeautifulSoup(source, "html.parser")
@@ -313,8 +434,8 @@ def html_to_markdown(source: str) -> tuple[str, tuple[int, ...]]:
     # Entities can smuggle in \r or U+2028; non-breaking spaces would defeat plain-space
     # patterns in the splitter.
     markdown = normalize_newlines(markdown).replace("\xa0", " ")
-    lines, line_map = _finish(markdown, n_lines)
-    return "\n".join(lines), tuple(line_map)
+    lines, line_map, line_ends = _finish(markdown, n_lines)
+    return Converted("\n".join(lines), tuple(line_map), tuple(line_ends))
 
 
 class HtmlReader(Reader):
@@ -331,7 +452,7 @@ class HtmlReader(Reader):
         match = _CHARSET_RE.search(raw[:4096])
         declared = match.group(1).decode("ascii") if match else None
         decoded = decode_bytes(raw, name, declared=declared)
-        text, line_map = html_to_markdown(decoded.text)
+        text, line_map, line_ends = convert_html(decoded.text)
         if not text.strip():
             raise ReadError(f"{name}: no readable text in this HTML page")
         logger.debug(
@@ -342,6 +463,7 @@ class HtmlReader(Reader):
             path=str(path.absolute()),
             text=text,
             line_map=line_map,
+            line_ends=line_ends,
             encoding=decoded.encoding,
             sha256=decoded.sha256,
             n_lines=decoded.n_lines,

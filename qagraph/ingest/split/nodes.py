@@ -116,7 +116,9 @@ def _to_node(doc: Document, lines: list[str], block: Block, occurrence: int) -> 
         question=block.question,
         answer=answer,
         line_start=doc.line_map[block.line],
-        line_end=doc.line_map[last],
+        # A converted line can draw on later source lines than the next one starts on (a
+        # table row whose cells span lines), so the end is the furthest any line reaches.
+        line_end=max(doc.last_line(i) for i in range(block.line, max(block.line, last) + 1)),
         answered=block.kind != "listed" and is_answered(answer),
         location=doc.location(block.line, last),
     )
