@@ -11,12 +11,11 @@ in the app) uses the same words without being told again. The copy lives beside
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from qagraph.kb.jsonfile import read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +38,7 @@ class StoreLexicons:
 
     def load(self) -> list[tuple[str, str]]:
         """(path, content) of each kept file, in the order given; none when unreadable."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            logger.warning("cannot read %s: %s; no user lexicon is used", self.path, exc)
-            return []
+        data = read_json(self.path, unreadable="no user lexicon is used")
         files = data.get("files", []) if isinstance(data, dict) else []
         return [
             (str(f["path"]), str(f["content"]))
@@ -59,22 +52,9 @@ class StoreLexicons:
         if not files:
             self.clear()
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(
-            {"version": 1, "files": [{"path": p, "content": c} for p, c in files]},
-            ensure_ascii=False,
-            indent=1,
+        write_json(
+            self.path, {"version": 1, "files": [{"path": p, "content": c} for p, c in files]}
         )
-        fd, tmp = tempfile.mkstemp(prefix=".lexicons-", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     def clear(self) -> None:
         """Forget the kept files."""

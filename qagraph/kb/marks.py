@@ -18,16 +18,14 @@ written atomically (a temporary file renamed over it), so a reader never sees ha
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from qagraph.kb.jsonfile import read_json, write_json
 from qagraph.kb.records import QANode, normalize_question
 
 logger = logging.getLogger(__name__)
@@ -113,13 +111,7 @@ class Marks:
     def load(self) -> list[Mark]:
         """Every mark; none when the file is missing. An unreadable file is logged and
         read as empty (a mark is a convenience, never a reason to fail a command)."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            logger.warning("cannot read %s: %s; no flag is marked", self.path, exc)
-            return []
+        data = read_json(self.path, unreadable="no flag is marked")
         items = data.get("marks", []) if isinstance(data, dict) else []
         out = []
         for item in items if isinstance(items, list) else []:
@@ -174,22 +166,7 @@ class Marks:
         return True
 
     def _write(self, marks: Iterable[Mark]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(
-            {"version": _VERSION, "marks": [m.to_json() for m in marks]},
-            ensure_ascii=False,
-            indent=1,
-        )
-        fd, tmp = tempfile.mkstemp(prefix=".marks-", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json(self.path, {"version": _VERSION, "marks": [m.to_json() for m in marks]})
 
 
 def _as_ref(node: QANode | NodeRef) -> NodeRef:
