@@ -26,6 +26,7 @@ from qagraph.encoders.base import (
     EncoderError,
     text_list,
 )
+from qagraph.encoders.batching import Coalescer
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ _HASHES: dict[tuple[str, int, int], str] = {}
 # One model load at a time: `lru_cache` does not stop two threads that miss together from
 # both loading the same weights. Re-entrant: loading an encoder loads its backend.
 _LOADING = threading.RLock()
+# Calls of this many texts or fewer (a question and its wordings) may share a forward
+# pass with other such calls made at the same time (`qagraph.encoders.batching`).
+_SMALL_CALL = 8
 _HOW_TO_CONFIGURE = "set the encoder model to a local sentence-transformers directory"
 
 
@@ -258,6 +262,9 @@ class SentenceEncoder:
         with self._lock:
             self.dim = int(self._model.encode(["dimension probe"]).shape[1])
         self.max_tokens = int(self._model.max_seq_length or self._tokenizer.model_max_length)
+        self._coalescer = Coalescer(
+            lambda texts: self._encode_locked(texts, self.batch_size), self._lock
+        )
 
     def __repr__(self) -> str:
         return f"SentenceEncoder({self.fingerprint!r}, device={self.device!r})"
@@ -285,23 +292,31 @@ class SentenceEncoder:
         texts = text_list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= _SMALL_CALL and batch_size is None and not show_progress:
+            # A question (and its wordings): shared with other questions asked meanwhile.
+            return self._coalescer.encode(texts)
         with self._lock:
-            ids = self._tokenizer(texts, truncation=False)["input_ids"]
-            too_long = sum(len(piece_ids) > self.max_tokens for piece_ids in ids)
-            if too_long:
-                logger.warning(
-                    "%d of %d texts exceed %d word pieces and were truncated; split them first",
-                    too_long,
-                    len(texts),
-                    self.max_tokens,
-                )
-            vectors = self._model.encode(
-                texts,
-                batch_size=batch_size or self.batch_size,
-                show_progress_bar=show_progress,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
+            return self._encode_locked(texts, batch_size or self.batch_size, show_progress)
+
+    def _encode_locked(
+        self, texts: list[str], batch_size: int, show_progress: bool = False
+    ) -> np.ndarray:
+        ids = self._tokenizer(texts, truncation=False)["input_ids"]
+        too_long = sum(len(piece_ids) > self.max_tokens for piece_ids in ids)
+        if too_long:
+            logger.warning(
+                "%d of %d texts exceed %d word pieces and were truncated; split them first",
+                too_long,
+                len(texts),
+                self.max_tokens,
             )
+        vectors = self._model.encode(
+            texts,
+            batch_size=batch_size,
+            show_progress_bar=show_progress,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 

@@ -14,12 +14,20 @@ stage timed by wrapping the functions the pipeline calls (nothing in the pipelin
 | stage | what | grows with N as |
 |---|---|---|
 | read/split | read each file, split it into nodes | N |
-| concepts | candidate phrases, glossary, variants, mentions, fallback keyphrases | N (+ phrases) |
-| related | concept co-occurrence (NPMI) and name similarity | N * c^2, concepts^2 |
-| graph links | question topics, question vectors, same-question links | see `links.py` |
+| concepts | phrases, glossary, variants, mentions, keyphrases | N (+ phrases; synonyms: k-NN) |
+| related | concept co-occurrence (NPMI), name similarity | N c^2 (c a node); names: C k |
+| graph links | question topics, question vectors | N |
+| same-question pairs | k-NN of each question, blocks of near-repeats | N k (+ blocks squared) |
 | embedding/index | unit vectors (model) and the FAISS index | N |
-| contradictions | candidate pairs, claim alignment, rules | N^2 d in BLAS, else ~N |
+| contradiction candidates | k-NN of questions and of answers' TF-IDF | N k |
+| contradictions | claims and rules per candidate, misfit by k-NN | candidates: <= N k |
 | store write | nodes, edges, manifest (the rest of the write) | N + edges |
+
+k-NN, FAISS neighbours (`qagraph.ingest.neighbours`): each row's k nearest rows, from an exact
+flat index up to 20,000 rows (N^2 d multiply-adds in one BLAS pass, linear memory), from
+an HNSW graph above (N log N). Answers' TF-IDF vectors are compared exactly up to 5,000
+nodes, above through a 256-dimension random projection searched the same way. A block of
+near-repeats: questions with the same concepts and the same other words, but one.
 
 Peak resident memory is read per stage (Linux: VmHWM, reset between stages through
 /proc/self/clear_refs), else for the whole process (getrusage).
@@ -366,13 +374,14 @@ STAGE_ORDER = (
 #: How each stage's cost grows with the number of questions N (after this change).
 COMPLEXITY = {
     "read/split": "O(N) (per file)",
-    "concepts": "O(N) texts, phrase vectors O(phrases)",
-    "related": "O(N c^2) co-occurrence + O(C^2) name sims",
+    "concepts": "O(N) texts, phrase vectors O(phrases); synonyms: FAISS k-NN",
+    "related": "O(N c^2) co-occurrence; names: FAISS k-NN O(C k)",
     "graph links": "O(N) topics + N question vectors",
-    "same-question pairs": "O(N^2 d) BLAS in row blocks, Python O(candidates)",
+    "same-question pairs": "FAISS k-NN O(N k) (flat <= 20k rows, HNSW above) + near-repeat "
+    "blocks O(b^2)",
     "embedding/index": "O(N) units; flat index O(N d)",
-    "contradiction candidates": "O(N^2 d) BLAS + sparse TF-IDF in row blocks",
-    "contradictions": "candidates x (claims + an O(N d) divergence scan); candidates "
+    "contradiction candidates": "FAISS k-NN of questions and projected TF-IDF, O(N k) pairs",
+    "contradictions": "candidates x claims, misfit by FAISS k-NN; candidates "
     "<= N * max_per_node + same-question pairs",
     "store write": "O(N + edges)",
 }

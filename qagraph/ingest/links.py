@@ -25,13 +25,14 @@ import numpy as np
 
 from qagraph.ingest.concepts.text import tokenize
 from qagraph.ingest.concepts.words import GENERIC_NOUNS, word_class
+from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines
 from qagraph.kb.records import Concept, Edge, QANode
 from qagraph.kb.terms import term_key, term_tokens
 
 logger = logging.getLogger(__name__)
 
-# Rows of the question similarity matrix computed at once: bounds memory on a large corpus.
-_BLOCK = 512
+# Rows of a same-concept block compared at once: bounds the memory of a large block.
+_ROWS = 1024
 
 # Words that frame a question rather than say what it is about.
 _FRAME_WORDS = frozenset(
@@ -142,10 +143,13 @@ def same_question_edges(
     """Edges between nodes that ask the same question, weighted by question similarity.
 
     Only the pairs a rule can link are tried: those close enough for the wording or the
-    subset rule (found a block of rows at a time, so memory stays linear in the corpus),
-    and those with the same core or the same specific concepts. Every other pair fails
-    each rule, so the edges are those of trying every pair, at a cost that grows with
-    the pairs tried rather than with the square of the corpus.
+    subset rule (each question's nearest neighbours in a FAISS index, see
+    `qagraph.ingest.neighbours`), and those with the same core or the same specific
+    concepts that are close enough for the concepts rule (a block of questions per core).
+    Every other pair fails each rule, so the edges are those of trying every pair (up to
+    `neighbours.EXACT_LIMIT` questions; above, the HNSW search may miss a few close
+    pairs), at a cost that grows with the pairs tried rather than with the square of the
+    corpus.
 
     Args:
         nodes: The nodes.
@@ -160,48 +164,71 @@ def same_question_edges(
     """
     config = config or LinkConfig()
     n = len(nodes)
-    # The concepts rule needs equal, non-empty cores (or specific sets): block on them.
-    blocks: dict[tuple[str, frozenset[str]], list[int]] = {}
-    for i, topic in enumerate(topics[:n]):
-        if topic.core:
-            blocks.setdefault(("core", topic.core), []).append(i)
-        if topic.specific:
-            blocks.setdefault(("specific", topic.specific), []).append(i)
-    later: dict[int, set[int]] = {}
-    for members in blocks.values():
-        for x, i in enumerate(members):
-            if x + 1 < len(members):
-                later.setdefault(i, set()).update(members[x + 1 :])
+    vectors = np.ascontiguousarray(vectors[:n], dtype=np.float32)
     # The wording and subset rules need a close pair whatever the concepts.
-    floor = min(config.near_duplicate, config.subset)
+    tried = [neighbour_pairs(vectors, min(config.near_duplicate, config.subset))]
+    tried += _block_pairs(vectors, topics[:n], config)
+    pairs = np.unique(np.concatenate(tried), axis=0) if n > 1 else np.zeros((0, 2), int)
+    sims = pair_cosines(vectors, pairs)
     edges = []
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        sims = vectors[start:stop] @ vectors.T
-        close = sims >= floor
-        close &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
-        pairs: dict[int, set[int]] = {i: set(later.get(i, ())) for i in range(start, stop)}
-        for row, j in zip(*np.nonzero(close), strict=True):
-            pairs[start + int(row)].add(int(j))
-        for i in range(start, stop):
-            for j in sorted(pairs[i]):
-                sim = float(sims[i - start, j])
-                rule = _rule(sim, topics[i], topics[j], config)
-                if rule is None:
-                    continue
-                shared = sorted(topics[i].concepts & topics[j].concepts)
-                data = {"rule": rule, "similarity": round(sim, 4), "concepts": shared}
-                edges.append(
-                    Edge(
-                        nodes[i].id,
-                        nodes[j].id,
-                        "same_question",
-                        round(sim, 4),
-                        json.dumps(data, ensure_ascii=False),
-                    )
-                )
-    logger.debug("%d same-question links among %d nodes", len(edges), n)
+    for (i, j), sim in zip(pairs.tolist(), sims.tolist(), strict=True):
+        rule = _rule(sim, topics[i], topics[j], config)
+        if rule is None:
+            continue
+        shared = sorted(topics[i].concepts & topics[j].concepts)
+        data = {"rule": rule, "similarity": round(sim, 4), "concepts": shared}
+        edges.append(
+            Edge(
+                nodes[i].id,
+                nodes[j].id,
+                "same_question",
+                round(sim, 4),
+                json.dumps(data, ensure_ascii=False),
+            )
+        )
+    logger.debug(
+        "%d same-question links among %d nodes (%d pairs tried)", len(edges), n, len(pairs)
+    )
     return edges
+
+
+def _block_pairs(
+    vectors: np.ndarray, topics: Sequence[QuestionTopic], config: LinkConfig
+) -> list[np.ndarray]:
+    """Pairs (i < j) the concepts rule may link, a block of questions at a time.
+
+    The rule needs the same core (or specific) concepts and at most
+    `max_extra_words` other words apart (one, by default): so a block is the questions
+    with one core and one set of other words, that set less one of its words being a
+    block too. A block then holds near-repeats of one question, not every question
+    about a popular concept, and costs its size squared. Only pairs close enough for the
+    rule's lowest threshold are returned.
+    """
+    blocks: dict[tuple[str, frozenset[str], frozenset[str]], list[int]] = {}
+    for i, topic in enumerate(topics):
+        words = [topic.residual]
+        if config.max_extra_words >= 1:
+            words += [topic.residual - {w} for w in topic.residual]
+        if config.max_extra_words > 1:
+            words = [frozenset()]  # a looser rule: block on the concepts alone
+        for kind, concepts in (("core", topic.core), ("specific", topic.specific)):
+            if concepts:
+                for other in words:
+                    blocks.setdefault((kind, concepts, other), []).append(i)
+    floor = min(config.same_core, config.same_core_pair, config.narrowed) - 1e-4
+    out = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        rows = np.asarray(members, dtype=np.int64)
+        block = vectors[rows]
+        # A few rows at a time, so that a large block never needs its whole square.
+        for start in range(0, len(rows), _ROWS):
+            close = block[start : start + _ROWS] @ block.T >= floor
+            close &= np.arange(len(rows))[None, :] > np.arange(start, start + len(close))[:, None]
+            a, b = np.nonzero(close)
+            out.append(np.stack([rows[start + a], rows[b]], axis=1))
+    return out
 
 
 def _rule(sim: float, a: QuestionTopic, b: QuestionTopic, config: LinkConfig) -> str | None:

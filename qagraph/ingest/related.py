@@ -5,6 +5,10 @@ Co-occurrence is scored by normalised pointwise mutual information over nodes (B
 would have it, so a concept mentioned everywhere ("machine learning") is not everyone's
 neighbour. Pairs the embedding model rates as close in meaning are related too, even when
 no node names both. Each concept keeps its strongest few links.
+
+Cost: co-occurrence is counted per node over the concepts it mentions, O(N c^2) for c
+concepts a node (never over all pairs of concepts); similar names come from each name's
+nearest neighbours in FAISS (see `qagraph.ingest.neighbours`), not from all C^2 pairs.
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from itertools import combinations
 
 import numpy as np
 
+from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines
 from qagraph.kb.records import Concept, Edge, concept_node_id
 
 logger = logging.getLogger(__name__)
+
+# Nearest names tried per concept for similarity links, at least.
+_K_MAX = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +83,16 @@ def related_edges(
     if vectors:
         keyed = [n for n in names if n in vectors]
         if len(keyed) > 1:
-            matrix = np.stack([vectors[n] for n in keyed])
-            sims = matrix @ matrix.T
-            for i, j in zip(*np.nonzero(np.triu(sims, 1) >= config.min_similarity), strict=True):
-                pair = tuple(sorted((keyed[i], keyed[j])))
-                scores[pair]["similarity"] = round(float(sims[i, j]), 4)
+            matrix = np.ascontiguousarray(np.stack([vectors[n] for n in keyed]), np.float32)
+            # Each name's nearest names (FAISS), not every pair: a concept keeps its
+            # `per_concept` strongest links, so a few times that many are plenty to try.
+            pairs = neighbour_pairs(
+                matrix, config.min_similarity, k_max=max(_K_MAX, 8 * config.per_concept)
+            )
+            for (i, j), sim in zip(pairs.tolist(), pair_cosines(matrix, pairs).tolist()):
+                if sim >= config.min_similarity:
+                    pair = tuple(sorted((keyed[i], keyed[j])))
+                    scores[pair]["similarity"] = round(sim, 4)
     # A broader link already says how the two relate.
     scored = {
         p: {**d, "weight": round(max(d.get("npmi", 0.0), d.get("similarity", 0.0)), 4)}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import lemminflect
 
 from qagraph.kb.text import WORD_RE, fold, split_word
 
-__all__ = ["american", "singular", "term_key", "term_tokens", "token_key_parts"]
+__all__ = ["all_lemmas", "american", "singular", "term_key", "term_tokens", "token_key_parts"]
 
 # Only a whole leading word is an article: the "a" of "A/B test" is not.
 _LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
@@ -71,15 +73,25 @@ def american(word: str) -> str:
     return _YSE_TO_YZE.sub(lambda m: "yz" + m.group(1), word)
 
 
+@functools.lru_cache(maxsize=131072)
+def all_lemmas(word: str) -> Mapping[str, tuple[str, ...]]:
+    """lemminflect's lemmas of `word` by part of speech (read-only), memoised.
+
+    lemminflect deep-copies its answer on every call, which made the lookups a large
+    share of ingest; words repeat, so each is looked up once.
+    """
+    return MappingProxyType(lemminflect.getAllLemmas(word))
+
+
 @functools.lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """Singular of a lower-case noun ("forests" -> "forest", "cnns" -> "cnn", "bias" kept)."""
     if len(word) < _MIN_PLURAL_LEN or not word.isalpha():
         # "l1s" is not a word; digits mark names that are never pluralised anyway.
         return word
-    lemmas = lemminflect.getAllLemmas(word).get("NOUN")
+    lemmas = all_lemmas(word).get("NOUN")
     if lemmas is None:
-        if lemminflect.getAllLemmas(word):
+        if all_lemmas(word):
             return word  # a known word that cannot be a noun
         if not word.endswith("s") or word.endswith(("ss", "us", "is")):
             return word

@@ -23,6 +23,7 @@ from qagraph.encoders import (
     load_encoder,
 )
 from qagraph.encoders import sentence as sentence_mod
+from qagraph.encoders.batching import Coalescer
 from qagraph.errors import QagraphError
 
 TEXTS = [
@@ -344,6 +345,7 @@ def test_sentence_encoder_serialises_tokenizer_and_model_across_threads() -> Non
     encoder._model, encoder._tokenizer = backend.model, fake_tokenizer
     encoder._lock = backend.lock
     encoder.dim, encoder.max_tokens, encoder.batch_size = 4, 256, 32
+    encoder._coalescer = Coalescer(lambda t: encoder._encode_locked(t, 32), backend.lock)
 
     def work(i: int) -> None:
         for _ in range(3):
@@ -352,6 +354,38 @@ def test_sentence_encoder_serialises_tokenizer_and_model_across_threads() -> Non
     with ThreadPoolExecutor(6) as pool:
         list(pool.map(work, range(6)))
     assert probe.most == 1
+
+
+def test_small_calls_at_once_share_a_forward_pass() -> None:
+    """Concurrent callers get their own rows; calls waiting for the model go together."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    lock, calls, gate = threading.Lock(), [], threading.Event()
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        gate.wait(5)  # the first call holds the model while the others queue
+        return np.array([[float(t)] for t in texts], dtype=np.float32)
+
+    coalescer = Coalescer(encode, lock, max_texts=64)
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(coalescer.encode, [str(i), str(i + 100)]) for i in range(8)]
+        threading.Timer(0.3, gate.set).start()
+        rows = [f.result(10) for f in futures]
+    for i, got in enumerate(rows):
+        assert got.ravel().tolist() == [float(i), float(i + 100)]
+    assert sum(calls) == 16 and len(calls) < 8
+
+
+def test_a_failed_batch_fails_each_caller() -> None:
+    import threading
+
+    def encode(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("model broke")
+
+    with pytest.raises(RuntimeError, match="model broke"):
+        Coalescer(encode, threading.Lock()).encode(["a"])
 
 
 def test_concurrent_first_loads_build_one_encoder(monkeypatch: pytest.MonkeyPatch) -> None:

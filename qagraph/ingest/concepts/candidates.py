@@ -13,12 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import lemminflect
-
 from qagraph.ingest.concepts.text import Token, node_segments, tokenize
 from qagraph.ingest.concepts.words import GENERIC_HEADS, GENERIC_NOUNS, is_generic, word_class
 from qagraph.kb.records import QANode
-from qagraph.kb.terms import term_key
+from qagraph.kb.terms import all_lemmas, term_key
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +123,7 @@ def _add(
 
 def _verb_context(tokens: Sequence[Token], start: int, end: int) -> bool:
     """True when the phrase reads as a verb phrase: "to extract features", "we preprocess"."""
-    if "VERB" not in lemminflect.getAllLemmas(tokens[start].lower.rsplit("-", 1)[-1]):
+    if "VERB" not in all_lemmas(tokens[start].lower.rsplit("-", 1)[-1]):
         return False  # "leads to overfitting": a word that cannot be a verb is no verb
     first = tokens[start].lower
     before = tokens[start - 1].lower if start > 0 else ""

@@ -74,10 +74,26 @@ class Matcher:
     def _longest(self, tokens: Sequence[Token], i: int, limit: int) -> int | None:
         if not tokens[i].word:
             return None
-        for n in range(min(limit, len(tokens) - i), 0, -1):
+        # Only spans of words: stop at the first token that is not one.
+        stop = i
+        while stop < min(len(tokens), i + limit) and tokens[stop].word:
+            stop += 1
+        if stop - i > 1 and tokens[i].lower in _ARTICLES:
+            return self._longest_slow(tokens, i, stop - i)
+        # Each span's key from its tokens' cached parts, built once for the longest span.
+        parts = [token_key_parts(t.text) for t in tokens[i:stop]]
+        heads = [""]
+        for head, _ in parts:
+            heads.append(heads[-1] + head)
+        for n in range(stop - i, 0, -1):
+            key = heads[n - 1] + parts[n - 1][1]
+            if key in self._keys and (len(key) > _SHORT_KEY or _has_capital(tokens[i : i + n])):
+                return i + n
+        return None
+
+    def _longest_slow(self, tokens: Sequence[Token], i: int, limit: int) -> int | None:
+        for n in range(limit, 0, -1):
             span = tokens[i : i + n]
-            if not span[-1].word or not all(t.word for t in span):
-                continue
             key = self._key(span)
             if key in self._keys and (len(key) > _SHORT_KEY or _has_capital(span)):
                 return i + n

@@ -16,14 +16,13 @@ import logging
 from collections.abc import Mapping
 from typing import NamedTuple
 
-import lemminflect
 import numpy as np
 
 from qagraph.ingest.concepts.candidates import Candidate
 from qagraph.ingest.concepts.groups import Group
 from qagraph.ingest.concepts.variants import display_name
 from qagraph.ingest.concepts.words import GENERIC_NOUNS, STOP_WORDS, is_generic
-from qagraph.kb.terms import term_key, term_tokens
+from qagraph.kb.terms import all_lemmas, term_key, term_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ def _single_word_ok(group: Group, name: str) -> bool:
     if name in GENERIC_NOUNS or name in STOP_WORDS or len(name) <= 2:
         return False
     # "collaborative", "convolutional": an adjective alone names nothing.
-    pos = lemminflect.getAllLemmas(name)
+    pos = all_lemmas(name)
     return not (name.endswith(_ADJECTIVE_SUFFIXES) and (not pos or "ADJ" in pos))
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines
 from qagraph.kb.terms import american, singular, term_key, term_tokens
 
 logger = logging.getLogger(__name__)
@@ -130,10 +131,12 @@ def synonym_pairs(
     keys = [k for k in surfaces if k in vectors]
     if len(keys) < 2:
         return []
-    matrix = np.stack([vectors[k] for k in keys])
-    sims = matrix @ matrix.T
+    matrix = np.ascontiguousarray(np.stack([vectors[k] for k in keys]), dtype=np.float32)
+    # Each name's nearest names (FAISS), not all pairs: few names are this close.
+    close = neighbour_pairs(matrix, min_similarity)
+    close = close[pair_cosines(matrix, close) >= min_similarity]
     pairs = []
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= min_similarity), strict=True):
+    for i, j in close.tolist():
         a, b = surfaces[keys[i]], surfaces[keys[j]]
         if not set(_stems(a)) & set(_stems(b)) and not _contrast(a, b, swapped_words=False):
             pairs.append((keys[i], keys[j]))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-import lemminflect
-
+from qagraph.kb.terms import all_lemmas
 from qagraph.kb.text import STOP_WORDS as CORE_STOP_WORDS
 
 # The text core's function words, and what the chunker adds to them: negations,
@@ -103,7 +102,7 @@ def word_class(word: str) -> WordClass:
     if any(ch.isdigit() for ch in word):
         # "l1", "f1-score", "3x3": names, or sizes that never head a concept alone.
         return WordClass(stop=False, noun=not word.isdigit(), modifier=True, known=False)
-    pos = set(lemminflect.getAllLemmas(last))
+    pos = set(all_lemmas(last))
     if not pos:
         return WordClass(stop=False, noun=True, modifier=True, known=False)
     noun = bool(pos & {"NOUN", "PROPN"})

@@ -6,27 +6,32 @@ or concept, or when their answers share many rare words (TF-IDF), which pairs "L
 regularization" with "Lasso and Ridge" although the questions name them differently.
 Nodes of one source are compared only when the source asks the same question twice: a
 source's answers to different questions are meant to differ.
+
+The pairs tried are each node's nearest questions and nearest answers (FAISS, see
+`qagraph.ingest.neighbours` and `answer_pairs`), every pair close enough to be the same
+question, and the linked and repeated ones: O(N k) pairs rather than all N^2. A node
+keeps `max_per_node` partners at most, so a few times that many neighbours are plenty.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from qagraph.ingest.contradictions.claims import answer_segments
-from qagraph.ingest.contradictions.words import content_key, content_lemmas, is_content, tokens
+from qagraph.ingest.contradictions.answer_pairs import answer_pairs, answer_vectors, pair_products
+from qagraph.ingest.contradictions.words import content_lemmas
+from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines, vector_index
 from qagraph.kb.records import Edge, QANode, normalize_question
 
 logger = logging.getLogger(__name__)
 
-# Rows of the similarity matrices computed at once: bounds memory on a large corpus.
-_BLOCK = 512
+# Nearest neighbours tried per node, at least (more with a larger `max_per_node`).
+_K_MAX = 64
 # Question words that every interview question shares; never evidence of a shared topic.
 _GENERIC = frozenset(
     """
@@ -80,56 +85,27 @@ def _repeated(nodes: Sequence[QANode], normal: Sequence[str]) -> set[frozenset[s
     return {frozenset((x, y)) for ids in groups.values() for x in ids for y in ids if x < y}
 
 
-def _answer_keys(answer: str) -> list[str]:
-    return [content_key(t) for s in answer_segments(answer) for t in tokens(s) if is_content(t)]
-
-
-def answer_vectors(nodes: Sequence[QANode]) -> sparse.csr_matrix:
-    """Unit TF-IDF vectors of the answers' content words, one row per node.
-
-    Lexical rather than embedded: the answers' rare shared words are what says two answers
-    discuss the same thing, and it costs no model call. Sparse, so that a large corpus
-    does not need a dense nodes-by-vocabulary matrix.
-    """
-    bags = [Counter(_answer_keys(n.answer)) for n in nodes]
-    df = Counter(k for bag in bags for k in bag)
-    vocab = {k: i for i, k in enumerate(sorted(df))}
-    rows, cols, vals = [], [], []
-    for row, bag in enumerate(bags):
-        weights = {k: (1 + math.log(c)) * math.log(len(nodes) / df[k]) for k, c in bag.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        for key, weight in weights.items():
-            rows.append(row)
-            cols.append(vocab[key])
-            vals.append(weight / norm)
-    shape = (len(nodes), len(vocab))
-    return sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
-
-
-def _close_pairs(
+def _pairs_to_try(
     questions: np.ndarray,
     answers: sparse.csr_matrix,
+    *,
     min_question: float,
+    same_question: float,
     min_answer: float,
-    keep: Callable[[int, int, np.ndarray, np.ndarray], np.ndarray | None] | None = None,
-) -> list[tuple[int, int, float, float]]:
-    """(i, j, question cosine, answer cosine) of every pair i < j close by either measure,
-    computed a block of rows at a time so that memory stays linear in the corpus.
-
-    `keep(start, stop, q, a)`, given a block's rows and its two similarity matrices, may
-    return a mask of the pairs worth returning (None: all)."""
-    out = []
-    for start in range(0, questions.shape[0], _BLOCK):
-        stop = min(start + _BLOCK, questions.shape[0])
-        q = questions[start:stop] @ questions.T
-        a = (answers[start:stop] @ answers.T).toarray()
-        mask = (q >= min_question) | (a >= min_answer)
-        mask &= np.arange(questions.shape[0])[None, :] > np.arange(start, stop)[:, None]
-        if keep is not None and (kept := keep(start, stop, q, a)) is not None:
-            mask &= kept
-        for i, j in zip(*np.nonzero(mask), strict=True):
-            out.append((start + int(i), int(j), float(q[i, j]), float(a[i, j])))
-    return out
+    k_max: int,
+) -> np.ndarray:
+    """Pairs (i < j) that may be candidates: near neighbours by question, every pair
+    close enough to be the same question, and near neighbours by answer TF-IDF."""
+    questions = np.ascontiguousarray(questions, dtype=np.float32)
+    index = vector_index(questions) if len(questions) > 1 else None
+    found = [
+        # A node keeps `max_per_node` partners at most: k_max of them are plenty to try.
+        neighbour_pairs(questions, min_question, k_max=k_max, index=index),
+        # Same-question pairs are all kept, however many: their search has no cap.
+        neighbour_pairs(questions, same_question, index=index),
+        answer_pairs(answers, min_answer, k_max=k_max),
+    ]
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def _key_matrix(keys: Sequence[set[str]]) -> sparse.csr_matrix:
@@ -147,40 +123,6 @@ def _key_matrix(keys: Sequence[set[str]]) -> sparse.csr_matrix:
 def _tagged(concepts: set[str], words: set[str]) -> set[str]:
     """Concept and word keys kept apart: only a concept shared as a concept counts."""
     return {f"c:{c}" for c in concepts} | {f"w:{w}" for w in words}
-
-
-def _pair_filter(
-    *,
-    question_sim: float,
-    related_sim: float,
-    same_question_sim: float,
-    answer_sim: float,
-    related_answer_sim: float,
-    answer_question_sim: float,
-    shared_keys: sparse.csr_matrix,
-    forced: dict[int, set[int]],
-) -> Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]:
-    """The mask of the pairs `find_candidates` can keep, a block at a time.
-
-    A pair the loop below would drop whatever its sources (no reason applies) is not
-    worth holding: with a loose `answer_question_sim` most pairs of a large corpus are
-    close enough to be looked at, few enough to be kept. Linked and repeated pairs are
-    always returned (`forced`), so their similarities come from the same matrices.
-    """
-
-    def keep(start: int, stop: int, q: np.ndarray, a: np.ndarray) -> np.ndarray:
-        mask = (q >= question_sim) | (q >= same_question_sim) | (a >= answer_sim)
-        mask |= (a >= related_answer_sim) & (q >= answer_question_sim)
-        related = q >= related_sim
-        if related.any():
-            shared = (shared_keys[start:stop] @ shared_keys.T).toarray() > 0
-            mask |= related & shared
-        for i in range(start, stop):
-            for j in forced.get(i, ()):
-                mask[i - start, j] = True
-        return mask
-
-    return keep
 
 
 def find_candidates(
@@ -226,39 +168,35 @@ def find_candidates(
     salient_concepts = _salient(_concepts(nodes, edges), len(nodes))
     tfidf = answer_vectors(nodes)
     always = linked | _repeated(nodes, normal)
-    forced: dict[int, set[int]] = {}
-    for key in always:
-        i, j = sorted(index[node_id] for node_id in key)
-        forced.setdefault(i, set()).add(j)
-    keep = _pair_filter(
-        question_sim=question_sim,
-        related_sim=related_sim,
-        same_question_sim=same_question_sim,
-        answer_sim=answer_sim,
-        related_answer_sim=related_answer_sim,
-        answer_question_sim=answer_question_sim,
-        shared_keys=_key_matrix(
-            [_tagged(salient_concepts[n.id], salient_words[n.id]) for n in nodes]
-        ),
-        forced=forced,
-    )
-    pairs = {
-        (i, j): (q, a)
-        for i, j, q, a in _close_pairs(
+    forced_pairs = {tuple(sorted(index[node_id] for node_id in key)) for key in always}
+    tried = [
+        _pairs_to_try(
             question_vectors,
             tfidf,
-            min(related_sim, answer_question_sim),
-            min(answer_sim, related_answer_sim),
-            keep,
+            min_question=min(question_sim, related_sim, same_question_sim, answer_question_sim),
+            same_question=same_question_sim,
+            min_answer=answer_sim,
+            k_max=max(_K_MAX, 4 * max_per_node),
         )
-    }
+    ]
     # Linked pairs and repeated questions are compared whatever their vectors say.
-    for key in always:
-        i, j = sorted(index[node_id] for node_id in key)
-        if (i, j) not in pairs:
-            q = float(question_vectors[i] @ question_vectors[j])
-            a = float((tfidf[i] @ tfidf[j].T).toarray()[0, 0])
-            pairs[i, j] = (q, a)
+    tried += [np.array(sorted(forced_pairs), dtype=np.int64).reshape(-1, 2)]
+    pairs = np.unique(np.concatenate(tried), axis=0)
+    q = pair_cosines(question_vectors, pairs)
+    ans = pair_products(tfidf, pairs)
+    # Vectorised first: most pairs tried meet no reason, and a loop over them all is slow.
+    shared_keys = _key_matrix([_tagged(salient_concepts[n.id], salient_words[n.id]) for n in nodes])
+    n = len(nodes)
+    forced = np.isin(pairs[:, 0] * n + pairs[:, 1], [i * n + j for i, j in forced_pairs])
+    keep = (q >= question_sim) | (q >= same_question_sim) | (ans >= answer_sim) | forced
+    keep |= (ans >= related_answer_sim) & (q >= answer_question_sim)
+    related = ~keep & (q >= related_sim)
+    if related.any():
+        keep[related] = pair_products(shared_keys, pairs[related]) > 0
+    pairs = {
+        (int(i), int(j)): (float(x), float(y))
+        for (i, j), x, y in zip(pairs[keep].tolist(), q[keep], ans[keep], strict=True)
+    }
     found: list[tuple[int, float, Candidate]] = []
     for (i, j), (sim, answer) in pairs.items():
         a, b = nodes[i], nodes[j]

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from qagraph.ingest.contradictions.claims import answer_segments, split_claims
 from qagraph.ingest.contradictions.propositions import ConceptNames
 from qagraph.ingest.contradictions.rules import Finding
 from qagraph.ingest.contradictions.words import content_lemmas, jaccard, tokens
+from qagraph.ingest.neighbours import search, vector_index
 from qagraph.kb.records import QANode, normalize_question
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ class Topics:
             dtype=np.int64,
         )
         self._questions = questions
+        self._index: Any = None  # a FAISS index of `questions`, built on first `misfit`
         self._memo: dict[tuple[str, str, str, str], float] = {}
         self._names = names
         self._narrower = {k: frozenset(v) for k, v in narrower.items()}
@@ -218,11 +220,23 @@ class Topics:
         return self._memo[key]
 
     def _misfit(self, node: QANode, answer: np.ndarray) -> float:
-        sims = self._questions @ answer
+        assert self._questions is not None
         row = self._row[node.id]
-        own = float(sims[row])
-        # Other questions only: not this one, nor the same question asked elsewhere.
-        others = sims[self._form != self._form[row]]
+        if self._index is None:
+            self._index = vector_index(self._questions)
+        n, k = len(self._nodes), 8
+        # The nearest questions (FAISS) rather than all of them; more when the nearest are
+        # all this question asked again. Exact cosines (numpy) decide among those found.
+        while True:
+            _, ids = search(self._index, answer[None, :], k)
+            ids = ids[0][ids[0] >= 0]
+            sims = self._questions[np.concatenate([[row], ids])] @ answer
+            own, found = float(sims[0]), sims[1:]
+            # Other questions only: not this one, nor the same question asked elsewhere.
+            others = found[self._form[ids] != self._form[row]]
+            if others.size or k >= n:
+                break
+            k = min(2 * k, n)
         best = float(others.max()) if others.size else own
         return best - own
 

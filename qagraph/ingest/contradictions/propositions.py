@@ -25,8 +25,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-import lemminflect
-
 from qagraph.ingest.contradictions.lexicon import Lexicon
 from qagraph.ingest.contradictions.words import (
     NEGATIONS,
@@ -36,7 +34,7 @@ from qagraph.ingest.contradictions.words import (
     lemma,
     tokens,
 )
-from qagraph.kb.terms import singular, term_key
+from qagraph.kb.terms import all_lemmas, singular, term_key
 
 logger = logging.getLogger(__name__)
 
@@ -246,12 +244,12 @@ def _lexicon_matches(
 
 
 def _is_modifier(word: str) -> bool:
-    lemmas = lemminflect.getAllLemmas(word)
+    lemmas = all_lemmas(word)
     return "ADJ" in lemmas or "ADV" in lemmas or word in {"more", "less", "fewer", "many", "few"}
 
 
 def _can_be_verb(word: str) -> bool:
-    return "VERB" in lemminflect.getAllLemmas(word) or "AUX" in lemminflect.getAllLemmas(word)
+    return "VERB" in all_lemmas(word) or "AUX" in all_lemmas(word)
 
 
 class _Reader:
@@ -363,11 +361,7 @@ class _Reader:
                 if (
                     is_content(word)
                     and not self.lexicon.lookup((word,))
-                    and (
-                        not wide
-                        or "NOUN" in lemminflect.getAllLemmas(word)
-                        or not lemminflect.getAllLemmas(word)
-                    )
+                    and (not wide or "NOUN" in all_lemmas(word) or not all_lemmas(word))
                 ):
                     out.append(lemma(word))
                 i += 1

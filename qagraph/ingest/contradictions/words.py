@@ -11,9 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-import lemminflect
-
-from qagraph.kb.terms import american
+from qagraph.kb.terms import all_lemmas, american
 from qagraph.kb.text import STOP_WORDS as CORE_STOP_WORDS
 from qagraph.kb.text import WORD_RE, fold, split_word
 
@@ -131,7 +129,7 @@ def lemma(word: str) -> str:
     word = american(word)
     if any(ch.isdigit() for ch in word) or "-" in word:
         return word
-    lemmas = lemminflect.getAllLemmas(word)
+    lemmas = all_lemmas(word)
     if "VERB" in lemmas and word.endswith(("s", "ed", "ing")):
         return lemmas["VERB"][0]
     for pos in ("NOUN", "VERB", "ADJ"):
