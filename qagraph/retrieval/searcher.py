@@ -147,13 +147,15 @@ class Retriever:
             reason = "the knowledge base is empty" if query.strip() else "the question is empty"
             return SearchResult(query, variant, [], True, 0.0, {}, [], reason)
         measured = self.signals(query)
-        ranked = self.rank_signals(measured, variant)[:k]
+        ranking = self.rank_signals(measured, variant)
+        ranked = ranking[:k]
         values = measured.values
         hits = [
             Hit(self._by_id[n], round(s, 6), {name: values[name].get(n) for name in values})
             for n, s in ranked
         ]
-        features = self.features(measured)
+        # Abstention reads the hybrid ranking: reuse it when that is the one just made.
+        features = self.features(measured, ranking if variant == "hybrid" else None)
         decision = self.abstain(features)
         logger.debug("query %r: %s %s", query, features, decision)
         # Concepts no node mentions told abstention something; for the reader they are noise.
@@ -296,10 +298,14 @@ class Retriever:
         """Stage 4: whether the knowledge base covers the query, and why not."""
         return self.abstainer.decide(features)
 
-    def features(self, measured: QuerySignals) -> dict[str, float]:
-        """The query-level features abstention decides on (from the hybrid ranking)."""
+    def features(
+        self, measured: QuerySignals, ranked: list[tuple[str, float]] | None = None
+    ) -> dict[str, float]:
+        """The query-level features abstention decides on (from the hybrid ranking, made
+        here unless given as `ranked`)."""
         signals, terms, concept_hits = measured
-        ranked = self.rank_signals(measured, "hybrid")
+        if ranked is None:
+            ranked = self.rank_signals(measured, "hybrid")
         dense_q = signals["dense_q"]
         q_sorted = sorted(dense_q.items(), key=lambda kv: (-kv[1], kv[0]))
         q_top = q_sorted[0][1] if q_sorted else 0.0
