@@ -73,10 +73,19 @@ class DenseIndex:
         self.fingerprint = fingerprint
         # Kept beside FAISS so that any candidate (found lexically, say) gets exact scores.
         self._matrix = index.vectors()
-        self._rows: dict[str, dict[str, list[int]]] = {}
-        for row, unit in enumerate(self.units):
-            rows = self._rows.setdefault(unit.node_id, {kind: [] for kind in UNIT_KINDS})
-            rows[unit.kind].append(row)
+        # Rows grouped by (node, kind): segment s = slot * len(UNIT_KINDS) + kind holds rows
+        # order[starts[s]:ends[s]], so a query scores many nodes in one gather and product.
+        kind_no = {kind: i for i, kind in enumerate(UNIT_KINDS)}
+        self._slot = {n: i for i, n in enumerate(dict.fromkeys(u.node_id for u in self.units))}
+        keys = np.fromiter(
+            (self._slot[u.node_id] * len(UNIT_KINDS) + kind_no[u.kind] for u in self.units),
+            dtype=np.int64,
+            count=len(self.units),
+        )
+        self._order = np.argsort(keys, kind="stable")
+        counts = np.bincount(keys, minlength=len(self._slot) * len(UNIT_KINDS))
+        self._ends = np.cumsum(counts)
+        self._starts = self._ends - counts
 
     @classmethod
     def build(
@@ -145,26 +154,42 @@ class DenseIndex:
     def node_sims(self, query: np.ndarray, node_ids: Iterable[str]) -> dict[str, NodeSims]:
         """Exact cosine of `query` with each node's question, best answer chunk and field.
 
-        A part the node lacks (no answer) gets -1, the cosine floor, so a node can never
-        win on an answer it does not have.
+        `query` may hold several vectors (wordings of one question), one per row: each part
+        then scores its best match over them. A part the node lacks (no answer) gets -1, the
+        cosine floor, so a node can never win on an answer it does not have.
         """
-        sims: dict[str, NodeSims] = {}
-        for node_id in node_ids:
-            rows = self._rows.get(node_id, {})
-            best = [
-                float(np.max(self._matrix[r] @ query)) if (r := rows.get(kind)) else -1.0
-                for kind in UNIT_KINDS
-            ]
-            sims[node_id] = NodeSims(*best)
-        return sims
+        ids = list(node_ids)
+        kinds = len(UNIT_KINDS)
+        slots = np.fromiter((self._slot.get(n, -1) for n in ids), dtype=np.int64, count=len(ids))
+        segments = (slots[:, None] * kinds + np.arange(kinds)).ravel()
+        known = segments >= 0
+        starts = np.zeros(len(segments), dtype=np.int64)
+        lengths = np.zeros(len(segments), dtype=np.int64)
+        starts[known] = self._starts[segments[known]]
+        lengths[known] = self._ends[segments[known]] - starts[known]
+        best = np.full(len(segments), -1.0, dtype=np.float32)
+        total = int(lengths.sum())
+        if total:
+            offsets = np.cumsum(lengths) - lengths
+            positions = np.arange(total) - np.repeat(offsets - starts, lengths)
+            queries = np.atleast_2d(np.asarray(query, dtype=np.float32))
+            scores = (self._matrix[self._order[positions]] @ queries.T).max(axis=1)
+            filled = lengths > 0
+            best[filled] = np.maximum.reduceat(scores, offsets[filled])
+        rows = best.reshape(-1, kinds).tolist()
+        return {node_id: NodeSims(*row) for node_id, row in zip(ids, rows, strict=True)}
 
     def question_sims(self, node_ids: Sequence[str]) -> np.ndarray:
         """Cosines between the nodes' (first) question units; 0 rows for unknown nodes."""
         matrix = np.zeros((len(node_ids), self._matrix.shape[1]), dtype=np.float32)
+        question = UNIT_KINDS.index("question")
         for i, node_id in enumerate(node_ids):
-            rows = self._rows.get(node_id)
-            if rows and rows["question"]:
-                matrix[i] = self._matrix[rows["question"][0]]
+            slot = self._slot.get(node_id)
+            if slot is None:
+                continue
+            segment = slot * len(UNIT_KINDS) + question
+            if self._ends[segment] > self._starts[segment]:
+                matrix[i] = self._matrix[self._order[self._starts[segment]]]
         return matrix @ matrix.T
 
     def meta(self) -> dict[str, Any]:
@@ -176,7 +201,7 @@ class DenseIndex:
             "index": self.index.params,
             "vectors": self.index.ntotal,
             "units": {kind: kinds.count(kind) for kind in UNIT_KINDS},
-            "nodes": len(self._rows),
+            "nodes": len(self._slot),
         }
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from qagraph.encoders.base import Encoder, EncoderConfig
 from qagraph.encoders.registry import load_encoder
-from qagraph.index.dense import DenseIndex, IndexConfig, NodeSims
+from qagraph.index.dense import DenseIndex, IndexConfig
 from qagraph.kb.knowledge import KnowledgeBase
 from qagraph.kb.manifest import BuildConfig
 from qagraph.kb.store import Store
@@ -253,10 +253,8 @@ class Retriever:
         """Stage 2: every signal of `SIGNALS` on every candidate (a new signal goes here
         and in `fusion.SIGNALS`)."""
         ids = found.ids
-        sims = self.dense.node_sims(found.vectors[0], ids)
-        for qvec in found.vectors[1:]:
-            more = self.dense.node_sims(qvec, ids)
-            sims = {n: NodeSims(*map(max, sims[n], more[n])) for n in ids}
+        # Every wording at once: each part keeps its best match over them.
+        sims = self.dense.node_sims(np.asarray(found.vectors), ids)
         # -1 marks a part the node lacks: fusion treats it as missing, not as a low score.
         signals = {
             "dense_q": {n: sims[n].question for n in ids},
