@@ -25,7 +25,7 @@ import numpy as np
 
 from qagraph.ingest.concepts.text import tokenize
 from qagraph.ingest.concepts.words import GENERIC_NOUNS, word_class
-from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines
+from qagraph.ingest.neighbours import nearest_per_row, neighbour_pairs, pair_cosines
 from qagraph.kb.records import Concept, Edge, QANode
 from qagraph.kb.terms import term_key, term_tokens
 
@@ -63,6 +63,11 @@ class LinkConfig:
             question is about.
         min_nodes_for_share: Corpora smaller than this have no concept too broad.
         max_extra_words: Specific words one question may have that the other lacks.
+        max_links: Same-question partners a node keeps at most, its closest ones. A
+            question repeated more often than this (a corpus that copies a file many times)
+            links to its nearest repeats only: the group stays connected through them,
+            while the links, and every later stage that walks them, grow with the corpus
+            rather than with the square of the group.
     """
 
     near_duplicate: float = 0.9
@@ -73,6 +78,11 @@ class LinkConfig:
     max_share: float = 0.15
     min_nodes_for_share: int = 20
     max_extra_words: int = 1
+    max_links: int = 24
+
+    def __post_init__(self) -> None:
+        if self.max_links < 1:
+            raise ValueError(f"max_links must be at least 1, not {self.max_links}")
 
 
 class QuestionTopic(NamedTuple):
@@ -149,7 +159,8 @@ def same_question_edges(
     Every other pair fails each rule, so the edges are those of trying every pair (up to
     `neighbours.EXACT_LIMIT` questions; above, the HNSW search may miss a few close
     pairs), at a cost that grows with the pairs tried rather than with the square of the
-    corpus.
+    corpus. A node with more than `max_links` partners keeps its closest (see
+    `LinkConfig.max_links`).
 
     Args:
         nodes: The nodes.
@@ -166,14 +177,20 @@ def same_question_edges(
     n = len(nodes)
     vectors = np.ascontiguousarray(vectors[:n], dtype=np.float32)
     # The wording and subset rules need a close pair whatever the concepts.
-    tried = [neighbour_pairs(vectors, min(config.near_duplicate, config.subset))]
+    low = min(config.near_duplicate, config.subset)
+    tried = [neighbour_pairs(vectors, low, k_max=config.max_links)]
     tried += _block_pairs(vectors, topics[:n], config)
     pairs = np.unique(np.concatenate(tried), axis=0) if n > 1 else np.zeros((0, 2), int)
     sims = pair_cosines(vectors, pairs)
+    rules = [
+        _rule(sim, topics[i], topics[j], config)
+        for (i, j), sim in zip(pairs.tolist(), sims.tolist(), strict=True)
+    ]
+    linked = np.array([r is not None for r in rules], dtype=bool)
+    linked[linked] = nearest_per_row(pairs[linked], sims[linked], config.max_links)
     edges = []
-    for (i, j), sim in zip(pairs.tolist(), sims.tolist(), strict=True):
-        rule = _rule(sim, topics[i], topics[j], config)
-        if rule is None:
+    for (i, j), sim, rule, keep in zip(pairs.tolist(), sims.tolist(), rules, linked, strict=True):
+        if not keep:
             continue
         shared = sorted(topics[i].concepts & topics[j].concepts)
         data = {"rule": rule, "similarity": round(sim, 4), "concepts": shared}
@@ -224,10 +241,16 @@ def _block_pairs(
         block = vectors[rows]
         # A few rows at a time, so that a large block never needs its whole square.
         for start in range(0, len(rows), _ROWS):
-            close = block[start : start + _ROWS] @ block.T >= floor
-            close &= np.arange(len(rows))[None, :] > np.arange(start, start + len(close))[:, None]
-            a, b = np.nonzero(close)
-            out.append(np.stack([rows[start + a], rows[b]], axis=1))
+            sims = block[start : start + _ROWS] @ block.T
+            own = np.arange(start, start + len(sims))
+            sims[np.arange(len(sims)), own] = -np.inf
+            if len(rows) > config.max_links + 1:
+                # A question repeated this often keeps its nearest repeats only.
+                cut = np.partition(sims, -config.max_links, axis=1)[:, -config.max_links]
+                sims[sims < cut[:, None]] = -np.inf
+            a, b = np.nonzero(sims >= floor)
+            pairs = np.sort(np.stack([rows[start + a], rows[b]], axis=1), axis=1)
+            out.append(pairs)
     return out
 
 

@@ -149,3 +149,32 @@ def pair_cosines(vectors: np.ndarray, pairs: np.ndarray) -> np.ndarray:
             "ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]]
         )
     return out
+
+
+def nearest_per_row(pairs: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray:
+    """Which `pairs` are among the `k` most similar pairs of one of their two rows.
+
+    The union of each row's `k` nearest: a row keeps at least its `k` best partners (all
+    of them when it has no more), and a pair is dropped only when both rows have `k`
+    closer ones. Ties go to the pair listed first.
+
+    Args:
+        pairs: (pairs, 2) row ids.
+        sims: Their similarities.
+        k: Partners kept per row.
+
+    Returns:
+        A boolean mask over `pairs`.
+    """
+    keep = np.zeros(len(pairs), dtype=bool)
+    if len(pairs) == 0:
+        return keep
+    ends = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    which = np.concatenate([np.arange(len(pairs))] * 2)
+    # By row, then best first (ties in pair order): a pair's rank among its row's pairs.
+    order = np.lexsort((which, -np.concatenate([sims, sims]), ends))
+    sorted_ends = ends[order]
+    first = np.searchsorted(sorted_ends, sorted_ends, side="left")
+    rank = np.arange(len(order)) - first
+    keep[which[order[rank < k]]] = True
+    return keep

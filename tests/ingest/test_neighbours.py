@@ -85,3 +85,18 @@ def test_answer_projection_finds_nearly_every_close_pair(monkeypatch) -> None:
     found = {tuple(p) for p in kept.tolist()}
     assert found <= expected
     assert len(found) >= 0.9 * len(expected)
+
+
+@pytest.mark.parametrize("k", [1, 3, 50])
+def test_nearest_per_row_is_the_union_of_each_rows_best(k: int) -> None:
+    rng = np.random.default_rng(k)
+    pairs = np.unique(np.sort(rng.integers(0, 30, size=(200, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    sims = rng.random(len(pairs)).round(2)  # rounded: ties go to the pair listed first
+    want = np.zeros(len(pairs), dtype=bool)
+    for row in range(30):
+        mine = [p for p in range(len(pairs)) if row in pairs[p]]
+        mine.sort(key=lambda p: (-sims[p], p))
+        want[mine[:k]] = True
+    assert neighbours.nearest_per_row(pairs, sims, k).tolist() == want.tolist()
+    assert neighbours.nearest_per_row(pairs[:0], sims[:0], k).tolist() == []

@@ -201,3 +201,50 @@ def test_misfit_is_the_best_other_question_as_before(hashing) -> None:
         # FAISS finds the best other question; numpy's cosines of a few rows may differ
         # from those of the whole matrix in the last bits.
         assert topics.misfit(node, answer) == pytest.approx(best - own, abs=1e-6)
+
+
+def repeated_corpus(folder: Path, copies: int) -> list:
+    """Three questions, each asked in `copies` files with a slightly different answer."""
+    questions = {
+        "What is overfitting?": "Overfitting is when a model learns the noise of its data",
+        "How does dropout work?": "Dropout zeroes random activations during training",
+        "What is the learning rate?": "The learning rate scales each gradient descent step",
+    }
+    for copy in range(copies):
+        body = "".join(
+            f"## {q}\n\n{a}, as note {copy} says; see chapter {copy % 7}.\n\n"
+            for q, a in questions.items()
+        )
+        (folder / f"notes{copy:03d}.md").write_text(f"# Interview notes {copy}\n\n{body}")
+    return read_nodes(folder)
+
+
+def test_a_question_repeated_many_times_keeps_its_nearest_links(
+    hashing, monkeypatch, tmp_path
+) -> None:
+    """Past `max_links` partners a node keeps its closest: the links grow with the corpus,
+    not with the square of the group, and each group stays one connected group."""
+    nodes = repeated_corpus(tmp_path, copies=80)
+    seen = captured_inputs(nodes, hashing, monkeypatch)
+    args, _ = seen["links"]
+    config = links.LinkConfig(max_links=6)
+    every = every_pair(*args[:3], config)
+    capped = links.same_question_edges(*args[:3], config)
+    assert len(every) > 3 * 80 * 79 / 2 * 0.9  # the groups are (nearly) cliques
+    assert {(e.src, e.dst) for e in capped} <= {(e.src, e.dst) for e in every}
+    assert len(capped) <= len(nodes) * config.max_links
+    degree = {}
+    for e in capped:
+        degree[e.src] = degree.get(e.src, 0) + 1
+        degree[e.dst] = degree.get(e.dst, 0) + 1
+    assert min(degree.values()) >= config.max_links  # each keeps at least its k nearest
+    assert sorted(map(len, links.groups_of(capped))) == sorted(map(len, links.groups_of(every)))
+
+    args, kwargs = seen["candidates"]
+    found = candidates.find_candidates(*args, **{**kwargs, "max_same_per_node": 5})
+    same = [c for c in found if c.same_question]
+    assert same and len(same) <= len(nodes) * 5
+    assert (
+        sorted(map(len, links.groups_of([Edge(c.a, c.b, "same_question", 1.0) for c in same])))[-1]
+        == 80
+    )

@@ -77,12 +77,18 @@ def _salient(keys: dict[str, set[str]], n_nodes: int) -> dict[str, set[str]]:
     return {node: {k for k in ks if df[k] <= limit} for node, ks in keys.items()}
 
 
-def _repeated(nodes: Sequence[QANode], normal: Sequence[str]) -> set[frozenset[str]]:
-    """Pairs of nodes asking the very same question (after normalisation)."""
+def _repeated(nodes: Sequence[QANode], normal: Sequence[str], window: int) -> set[frozenset[str]]:
+    """Pairs of nodes asking the very same question (after normalisation): each with the
+    `window` next ones of its group, which keeps a large group connected in O(size)."""
     groups: dict[str, list[str]] = {}
     for node, text in zip(nodes, normal, strict=True):
         groups.setdefault(text, []).append(node.id)
-    return {frozenset((x, y)) for ids in groups.values() for x in ids for y in ids if x < y}
+    return {
+        frozenset((x, y))
+        for ids in groups.values()
+        for at, x in enumerate(ids)
+        for y in ids[at + 1 : at + 1 + window]
+    }
 
 
 def _pairs_to_try(
@@ -93,6 +99,7 @@ def _pairs_to_try(
     same_question: float,
     min_answer: float,
     k_max: int,
+    k_same: int,
 ) -> np.ndarray:
     """Pairs (i < j) that may be candidates: near neighbours by question, every pair
     close enough to be the same question, and near neighbours by answer TF-IDF."""
@@ -101,8 +108,8 @@ def _pairs_to_try(
     found = [
         # A node keeps `max_per_node` partners at most: k_max of them are plenty to try.
         neighbour_pairs(questions, min_question, k_max=k_max, index=index),
-        # Same-question pairs are all kept, however many: their search has no cap.
-        neighbour_pairs(questions, same_question, index=index),
+        # Same-question pairs have a cap of their own.
+        neighbour_pairs(questions, same_question, k_max=k_same, index=index),
         answer_pairs(answers, min_answer, k_max=k_max),
     ]
     return np.unique(np.concatenate(found), axis=0)
@@ -137,6 +144,7 @@ def find_candidates(
     related_answer_sim: float,
     answer_question_sim: float,
     max_per_node: int,
+    max_same_per_node: int = 24,
 ) -> list[Candidate]:
     """Pairs of answered nodes to compare, same-question pairs first, then by similarity.
 
@@ -151,7 +159,8 @@ def find_candidates(
         related_answer_sim: Lower answer TF-IDF cosine that suffices when the question
             cosine is at least `answer_question_sim`.
         answer_question_sim: See `related_answer_sim`.
-        max_per_node: Most candidates per node; same-question pairs are always kept.
+        max_per_node: Most candidates per node, besides same-question pairs.
+        max_same_per_node: Most same-question candidates per node, its closest.
 
     Returns:
         Candidates in a deterministic order.
@@ -167,7 +176,7 @@ def find_candidates(
     salient_words = _salient(words, len(nodes))
     salient_concepts = _salient(_concepts(nodes, edges), len(nodes))
     tfidf = answer_vectors(nodes)
-    always = linked | _repeated(nodes, normal)
+    always = linked | _repeated(nodes, normal, max_same_per_node)
     forced_pairs = {tuple(sorted(index[node_id] for node_id in key)) for key in always}
     tried = [
         _pairs_to_try(
@@ -177,6 +186,7 @@ def find_candidates(
             same_question=same_question_sim,
             min_answer=answer_sim,
             k_max=max(_K_MAX, 4 * max_per_node),
+            k_same=2 * max_same_per_node,
         )
     ]
     # Linked pairs and repeated questions are compared whatever their vectors say.
@@ -225,12 +235,20 @@ def find_candidates(
         found.append((0 if same else 1, -sim, Candidate(a.id, b.id, sim, same, reason)))
     found.sort(key=lambda t: (t[0], t[1], index[t[2].a], index[t[2].b]))
     counts: Counter[str] = Counter()
+    same_counts: Counter[str] = Counter()
     out = []
     for _, _, cand in found:
-        if not cand.same_question and max(counts[cand.a], counts[cand.b]) >= max_per_node:
+        # Same-question pairs come first, closest first: each node keeps its nearest.
+        if cand.same_question:
+            if min(same_counts[cand.a], same_counts[cand.b]) >= max_same_per_node:
+                continue
+            same_counts[cand.a] += 1
+            same_counts[cand.b] += 1
+        elif max(counts[cand.a], counts[cand.b]) >= max_per_node:
             continue
-        counts[cand.a] += 1
-        counts[cand.b] += 1
+        else:
+            counts[cand.a] += 1
+            counts[cand.b] += 1
         out.append(cand)
     out.sort(key=lambda c: (index[c.a], index[c.b]))
     logger.debug("%d candidate pairs among %d nodes", len(out), len(nodes))

@@ -48,6 +48,8 @@ class ContradictionConfig:
             of at least `answer_question_sim`.
         answer_question_sim: See `related_answer_sim`.
         max_per_node: Most candidate partners per node.
+        max_same_per_node: Most same-question partners per node, its closest: all of them
+            in any real corpus, a bound for a question repeated hundreds of times.
         align_sim: Least cosine for two claims to be aligned.
         align_overlap: Least content-word Jaccard for two claims to be aligned.
         rule_sim: Least cosine of two aligned claims for a cue to count.
@@ -83,6 +85,7 @@ class ContradictionConfig:
     related_answer_sim: float = 0.2
     answer_question_sim: float = 0.3
     max_per_node: int = 8
+    max_same_per_node: int = 24
     align_sim: float = 0.55
     align_overlap: float = 0.2
     rule_sim: float = 0.7
@@ -112,6 +115,8 @@ class ContradictionConfig:
     def __post_init__(self) -> None:
         if self.max_per_node < 1:
             raise ValueError(f"max_per_node must be at least 1, not {self.max_per_node}")
+        if self.max_same_per_node < 1:
+            raise ValueError(f"max_same_per_node must be at least 1, not {self.max_same_per_node}")
         if not 0.0 <= self.min_score <= 1.0:
             raise ValueError(f"min_score must be in [0, 1], not {self.min_score}")
         if self.nli_model is not None and not self.nli_model.strip():
@@ -391,6 +396,7 @@ def detect_contradictions(
         related_answer_sim=config.related_answer_sim,
         answer_question_sim=config.answer_question_sim,
         max_per_node=config.max_per_node,
+        max_same_per_node=config.max_same_per_node,
     )
     involved = {i for c in candidates for i in (c.a, c.b)}
     # Whole answers are embedded only where the divergence test may need them.
