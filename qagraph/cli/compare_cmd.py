@@ -42,11 +42,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from qagraph.encoders.cache import CACHE_FILE, CachedEncoder
-    from qagraph.ingest.contradictions.compare import (
-        CompareConfig,
-        answer_group,
-        compare_answers,
-    )
+    from qagraph.ingest.contradictions.answer_groups import answer_group
+    from qagraph.ingest.contradictions.compare import compare_answers
+    from qagraph.ingest.contradictions.comparison import CompareConfig
     from qagraph.ingest.contradictions.detect import concept_names
     from qagraph.kb.contradictions import contradictions
     from qagraph.kb.manifest import CACHE_DIR

@@ -11,7 +11,8 @@ import pytest
 
 from qagraph.cli import main
 from qagraph.encoders import EncoderConfig
-from qagraph.ingest.contradictions.compare import answer_group, answer_groups, compare_answers
+from qagraph.ingest.contradictions.answer_groups import answer_group, answer_groups
+from qagraph.ingest.contradictions.compare import compare_answers
 from qagraph.ingest.contradictions.propositions import ConceptNames
 from qagraph.ingest.pipeline import IngestConfig, ingest
 from qagraph.kb import QANode, Store

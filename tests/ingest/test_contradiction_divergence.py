@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from qagraph.ingest.contradictions.divergence import DivergenceThresholds, Topics, _off_topic
+from qagraph.ingest.contradictions.divergence import DivergenceThresholds, _off_topic
 from qagraph.ingest.contradictions.propositions import ConceptNames
+from qagraph.ingest.contradictions.topics import Topics
 from qagraph.kb.records import QANode
 
 

@@ -18,7 +18,8 @@ from qagraph.ingest.contradictions.lexicon import (
     read_lexicon_files,
 )
 from qagraph.ingest.contradictions.opposition import oppose
-from qagraph.ingest.contradictions.propositions import ConceptNames, read_proposition
+from qagraph.ingest.contradictions.propositions import ConceptNames
+from qagraph.ingest.contradictions.reading import read_proposition
 
 NAMES = ConceptNames(
     [

@@ -176,8 +176,8 @@ def test_bundled_corpus_pairs_unchanged_minilm(minilm_encoder, monkeypatch) -> N
 
 def test_misfit_is_the_best_other_question_as_before(hashing) -> None:
     """`Topics.misfit` (nearest questions from FAISS) against a scan of every question."""
-    from qagraph.ingest.contradictions.divergence import Topics
     from qagraph.ingest.contradictions.propositions import ConceptNames
+    from qagraph.ingest.contradictions.topics import Topics
     from qagraph.kb.records import normalize_question
 
     nodes = read_nodes(bundled_corpus())

@@ -21,152 +21,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from qagraph.encoders.base import Encoder
+from qagraph.ingest.contradictions.answer_groups import UnionFind
 from qagraph.ingest.contradictions.claims import Claim, answer_segments, split_claims
-from qagraph.ingest.contradictions.detect import ContradictionConfig, claim_finding
+from qagraph.ingest.contradictions.comparison import (
+    STATUSES,
+    ClaimRef,
+    CompareConfig,
+    Comparison,
+    Row,
+)
+from qagraph.ingest.contradictions.config import ContradictionConfig
 from qagraph.ingest.contradictions.lexicon import Lexicon, default_lexicon
 from qagraph.ingest.contradictions.opposition import oppose
-from qagraph.ingest.contradictions.propositions import (
-    ConceptNames,
-    Proposition,
-    read_proposition,
-)
-from qagraph.kb.knowledge import KnowledgeBase
-from qagraph.kb.records import Contradiction, QANode, normalize_question
+from qagraph.ingest.contradictions.pair_findings import claim_finding
+from qagraph.ingest.contradictions.propositions import ConceptNames, Proposition
+from qagraph.ingest.contradictions.reading import read_proposition
+from qagraph.kb.records import Contradiction, QANode
 
 logger = logging.getLogger(__name__)
-
-STATUSES = ("conflict", "shared", "some", "unique")
-
-
-@dataclass(frozen=True, slots=True)
-class CompareConfig:
-    """Thresholds of the side-by-side comparison.
-
-    Attributes:
-        same_sim: Least cosine for two claims of two sources to be the same claim.
-        conflict_sim: Least cosine for two claims to be checked for a disagreement.
-        max_nodes: Most answers compared (the chosen node and the nodes closest to it).
-    """
-
-    same_sim: float = 0.62
-    conflict_sim: float = 0.5
-    max_nodes: int = 8
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRef:
-    """One claim of one answer.
-
-    Attributes:
-        node: Id of its node.
-        index: Position of the claim in its answer (-1 for evidence of a stored flag that
-            is no claim of the answer).
-        text: The claim as shown.
-        proposition: The claim read as subject, predicate, polarity and qualifiers.
-        lead: For a list item, the sentence leading into its list ("" otherwise).
-    """
-
-    node: str
-    index: int
-    text: str
-    proposition: Proposition
-    lead: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "index": self.index,
-            "text": self.text,
-            "lead": self.lead or None,
-            "proposition": self.proposition.to_json(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A line of the comparison.
-
-    Attributes:
-        status: "shared", "some", "unique" or "conflict".
-        claims: The claims of the row, one or more per source (two for a conflict).
-        kind: For a conflict, its kind ("negation", "antonym", ...); "" otherwise.
-        confidence: For a conflict, how sure the detector is; for an alignment, the
-            lowest cosine that joined its claims (1 for a unique claim).
-        cue: For a conflict, what sets the two claims apart.
-    """
-
-    status: str
-    claims: tuple[ClaimRef, ...]
-    kind: str = ""
-    confidence: float = 1.0
-    cue: str = ""
-
-    @property
-    def nodes(self) -> list[str]:
-        return list(dict.fromkeys(c.node for c in self.claims))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "kind": self.kind or None,
-            "confidence": round(float(self.confidence), 4),
-            "cue": self.cue or None,
-            "nodes": self.nodes,
-            "claims": [c.to_json() for c in self.claims],
-        }
-
-
-@dataclass(slots=True)
-class Comparison:
-    """The comparison of a group of answers.
-
-    Attributes:
-        question: The question of the node the comparison was asked for.
-        nodes: The answers compared, the asked one first.
-        rows: Conflicts first, then shared, some and unique rows in answer order.
-        unanswered: Nodes of the group without an answer to compare.
-    """
-
-    question: str
-    nodes: list[QANode]
-    rows: list[Row] = field(default_factory=list)
-    unanswered: list[QANode] = field(default_factory=list)
-
-    def by_status(self, status: str) -> list[Row]:
-        return [r for r in self.rows if r.status == status]
-
-    def status_of(self, node: str, index: int) -> str:
-        """The strongest status of one claim ("conflict" before "shared" ...)."""
-        found = {
-            r.status for r in self.rows for c in r.claims if (c.node, c.index) == (node, index)
-        }
-        return next((s for s in STATUSES if s in found), "unique")
-
-    def claims_of(self, node: str) -> list[ClaimRef]:
-        seen: dict[int, ClaimRef] = {}
-        for row in self.rows:
-            for claim in row.claims:
-                if claim.node == node:
-                    seen.setdefault(claim.index, claim)
-        return [seen[i] for i in sorted(seen) if i >= 0]
-
-    def counts(self) -> dict[str, int]:
-        return {s: len(self.by_status(s)) for s in STATUSES}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "nodes": [n.to_json() for n in self.nodes],
-            "unanswered": [n.id for n in self.unanswered],
-            "counts": self.counts(),
-            "rows": [r.to_json() for r in self.rows],
-        }
 
 
 def _claims(node: QANode) -> tuple[Claim, ...]:
@@ -176,22 +52,6 @@ def _claims(node: QANode) -> tuple[Claim, ...]:
     if found:
         return found
     return tuple(Claim(text, "sentence", i) for i, text in enumerate(answer_segments(node.answer)))
-
-
-class _UnionFind:
-    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
-        self.parent = {i: i for i in items}
-
-    def find(self, x: tuple[str, int]) -> tuple[str, int]:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: tuple[str, int], b: tuple[str, int]) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def compare_answers(
@@ -243,7 +103,7 @@ def compare_answers(
     row_of = {t: i for i, t in enumerate(texts)}
     matrix = {nid: vectors[[row_of[c.text] for c in cs]] for nid, cs in claims.items()}
     keys = [(c.node, c.index) for cs in claims.values() for c in cs]
-    uf = _UnionFind(keys)
+    uf = UnionFind(keys)
     weakest: dict[tuple[str, int], float] = {}
     conflicts: list[Row] = []
     ids = [n.id for n in answered]
@@ -349,7 +209,7 @@ def _dedupe(rows: list[Row]) -> list[Row]:
 
 def _rows(
     claims: dict[str, list[ClaimRef]],
-    uf: _UnionFind,
+    uf: UnionFind,
     weakest: dict[tuple[str, int], float],
     n_sources: int,
 ) -> list[Row]:
@@ -369,67 +229,3 @@ def _rows(
         confidence = min((weakest.get((c.node, c.index), 1.0) for c in members), default=1.0)
         out.append(Row(status, tuple(members), confidence=round(confidence, 4)))
     return out
-
-
-def _links(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """Node -> the nodes it asks the same question as: `same_question` edges, and nodes
-    asking the very same question (a source may ask one twice)."""
-    links: dict[str, set[str]] = {}
-    for edge in kb.edges("same_question"):
-        links.setdefault(edge.src, set()).add(edge.dst)
-        links.setdefault(edge.dst, set()).add(edge.src)
-    asked: dict[str, list[str]] = {}
-    for node in kb.nodes():
-        asked.setdefault(normalize_question(node.question), []).append(node.id)
-    for ids in asked.values():
-        for a in ids:
-            for b in ids:
-                if a != b:
-                    links.setdefault(a, set()).add(b)
-    return links
-
-
-def answer_group(kb: KnowledgeBase, node_id: str, max_nodes: int = 8) -> list[QANode]:
-    """The node and the nodes asking the same question (linked by `same_question` edges,
-    directly or through others), the node first, then its direct links, then the rest in
-    corpus order; at most `max_nodes`.
-
-    Raises:
-        KeyError: No node has this id.
-    """
-    first = kb.node(node_id)
-    links = _links(kb)
-    seen, frontier = {node_id}, [node_id]
-    while frontier:
-        nxt = []
-        for current in frontier:
-            for other in sorted(links.get(current, ())):
-                if other not in seen:
-                    seen.add(other)
-                    nxt.append(other)
-        frontier = nxt
-    order = {n.id: i for i, n in enumerate(kb.nodes())}
-    direct = links.get(node_id, set())
-    rest = sorted(seen - {node_id}, key=lambda i: (i not in direct, order.get(i, 0)))
-    out = [first]
-    for other in rest:
-        try:
-            out.append(kb.node(other))
-        except KeyError:
-            continue
-    return out[:max_nodes]
-
-
-def answer_groups(kb: KnowledgeBase) -> list[list[str]]:
-    """Every group of nodes linked as the same question (two nodes or more), largest
-    first, each in corpus order."""
-    order = {n.id: i for i, n in enumerate(kb.nodes())}
-    edges = [(a, b) for a, others in _links(kb).items() for b in others if a < b]
-    uf = _UnionFind((n, 0) for pair in edges for n in pair)
-    for src, dst in edges:
-        uf.union((src, 0), (dst, 0))
-    groups: dict[tuple[str, int], list[str]] = {}
-    for key in uf.parent:
-        groups.setdefault(uf.find(key), []).append(key[0])
-    out = [sorted(g, key=lambda i: order.get(i, 0)) for g in groups.values() if len(g) > 1]
-    return sorted(out, key=lambda g: (-len(g), order.get(g[0], 0)))

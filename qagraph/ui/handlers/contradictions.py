@@ -234,8 +234,8 @@ _STATUS_MARK = {"conflict": "≠", "shared": "=", "some": "≈", "unique": ""}
 
 def compare_choices(snapshot: Snapshot) -> list[tuple[str, str]]:
     """(label, node id) of every group of answers to the same question, largest first."""
+    from qagraph.ingest.contradictions.answer_groups import answer_groups
     from qagraph.ingest.contradictions.claims import split_claims
-    from qagraph.ingest.contradictions.compare import answer_groups
 
     kb = snapshot.kb
     out = []
@@ -252,7 +252,8 @@ def compare_choices(snapshot: Snapshot) -> list[tuple[str, str]]:
 
 def compare(snapshot: Snapshot, node_id: str | None):
     """The comparison of the group of `node_id` (None when it cannot be made)."""
-    from qagraph.ingest.contradictions.compare import answer_group, compare_answers
+    from qagraph.ingest.contradictions.answer_groups import answer_group
+    from qagraph.ingest.contradictions.compare import compare_answers
     from qagraph.ingest.contradictions.detect import concept_names
 
     if not node_id or snapshot.retriever is None:
