@@ -87,7 +87,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qagraph.eval.bench import THREAD_MODES, set_thread_pools
+    from qagraph.eval.bench_threads import THREAD_MODES, set_thread_pools
 
     if args.bare_encode and args.scale is None:
         raise QagraphError("--bare-encode needs --scale N")
@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     modes = ("default",) if args.no_thread_limits else THREAD_MODES
     set_thread_pools(modes[0])
     if args.scale is not None:
-        from qagraph.eval.bench_scale import format_scale, load_seeds, run_scale
+        from qagraph.eval.bench_scale import format_scale, run_scale
+        from qagraph.eval.scale_corpus import load_seeds
 
         seeds = load_seeds([Path(p) for p in args.paths]) if args.paths else None
         if seeds is not None and not seeds:
@@ -117,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         report = run_app(args.app, model=model_name(args), log=sys.stderr)
         text = format_app
     else:
-        from qagraph.eval.bench import format_table, run_bench
+        from qagraph.eval.bench import run_bench
+        from qagraph.eval.bench_tables import format_table
 
         report = run_bench(
             model=model_name(args),

@@ -139,12 +139,9 @@ def run_eval(args: argparse.Namespace) -> int:
     of their own (cached); with it, that store is scored and the pairs whose sources it
     lacks are skipped.
     """
-    from qagraph.eval.contradictions import (
-        evaluate_contradictions,
-        evaluation_store,
-        format_eval,
-        load_labelled,
-    )
+    from qagraph.eval.contradiction_labels import load_labelled
+    from qagraph.eval.contradiction_store import evaluation_store
+    from qagraph.eval.contradictions import evaluate_contradictions, format_eval
 
     labelled = load_labelled(args.contradictions or None)
     if args.store is None:

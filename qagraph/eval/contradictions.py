@@ -1,64 +1,27 @@
-"""The labelled contradiction set and the precision and recall of the flags on it.
-
-One JSON object per line: `a` and `b`, each `{"source", "question"}` (plus `"number"` where
-a source asks the same question twice), naming nodes by source file and question text so
-that the set survives re-ingests; `label` (true when the two answers contradict each
-other); `kind` for a true pair; and `reason`, one line saying why.
+"""The precision and recall of the contradiction flags on the labelled set.
 
 A pair counts as flagged when the store holds a `contradicts` edge between its two nodes,
 in either direction; precision and recall are computed over the labelled pairs only, and
 flags on pairs nobody labelled are listed apart. Per kind: recall over the true pairs of
 that kind (flagged with any kind), precision over the labelled pairs flagged with it.
 
-The shipped set names answers of the bundled corpus and of packaged evaluation documents
-(`qagraph/data/eval/corpora/*`, `qagraph/data/eval/contradiction_docs/*`);
-`evaluation_store` ingests them into a store of their own, rebuilt when a document, the
-model or the contradiction detector changes. Scoring another store skips the pairs whose
-sources it does not hold, and says so.
+The labelled set and how it names nodes are in `qagraph.eval.contradiction_labels`; the
+store of the documents the shipped set names, in `qagraph.eval.contradiction_store`.
+Scoring another store skips the pairs whose sources it does not hold, and says so.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from qagraph.encoders import EncoderConfig
-from qagraph.errors import QagraphError
-from qagraph.kb import KnowledgeBase, Store
+from qagraph.eval.contradiction_labels import KINDS, LabelledPair, resolve
+from qagraph.kb import KnowledgeBase
 from qagraph.kb.contradictions import contradictions
-from qagraph.kb.records import Contradiction, normalize_question
+from qagraph.kb.records import Contradiction
 
 logger = logging.getLogger(__name__)
-
-KINDS = ("negation", "antonym", "number", "quantifier", "divergent")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-class LabelledSetError(QagraphError):
-    """The labelled contradiction set is malformed or does not match the knowledge base."""
-
-
-class PairRef(NamedTuple):
-    """A node named by source file, question text and, if needed, its number."""
-
-    source: str
-    question: str
-    number: str | None = None
-
-
-class LabelledPair(NamedTuple):
-    """One judged candidate pair."""
-
-    a: PairRef
-    b: PairRef
-    label: bool
-    kind: str | None
-    reason: str
 
 
 class PairOutcome(NamedTuple):
@@ -143,79 +106,6 @@ class ContradictionEval(NamedTuple):
         }
 
 
-def default_labelled_path() -> Path:
-    """The labelled set shipped with qagraph (pairs from the bundled corpus)."""
-    return Path(str(resources.files("qagraph") / "data" / "eval" / "contradictions.jsonl"))
-
-
-def _ref(data: Any, where: str) -> PairRef:
-    if not isinstance(data, dict) or not data.get("source") or not data.get("question"):
-        raise LabelledSetError(f"{where}: needs an object with 'source' and 'question'")
-    number = data.get("number")
-    return PairRef(
-        str(data["source"]), str(data["question"]), None if number is None else str(number)
-    )
-
-
-def load_labelled(path: str | Path | None = None) -> list[LabelledPair]:
-    """Read a labelled set (default: the shipped one).
-
-    Raises:
-        LabelledSetError: When the file is missing or a line is malformed.
-    """
-    path = Path(path) if path is not None else default_labelled_path()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise LabelledSetError(f"cannot read the labelled set {path}: {exc}") from exc
-    pairs = []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path.name}:{lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LabelledSetError(f"{where}: not JSON: {exc}") from exc
-        label, kind = data.get("label"), data.get("kind")
-        if not isinstance(label, bool):
-            raise LabelledSetError(f"{where}: 'label' must be true or false")
-        if label and kind not in KINDS:
-            raise LabelledSetError(f"{where}: a true pair needs a 'kind' in {', '.join(KINDS)}")
-        pairs.append(
-            LabelledPair(
-                _ref(data.get("a"), f"{where} a"),
-                _ref(data.get("b"), f"{where} b"),
-                label,
-                kind if label else None,
-                str(data.get("reason", "")),
-            )
-        )
-    return pairs
-
-
-def _norm(text: str) -> str:
-    return normalize_question(text.translate(_QUOTES))
-
-
-def resolve(kb: KnowledgeBase, ref: PairRef) -> str:
-    """The id of the node a reference names.
-
-    Raises:
-        LabelledSetError: When no node, or more than one, matches.
-    """
-    wanted = _norm(ref.question)
-    found = [
-        n.id
-        for n in kb.nodes(source=ref.source)
-        if _norm(n.question) == wanted and (ref.number is None or n.number == ref.number)
-    ]
-    if len(found) != 1:
-        problem = "no node" if not found else "several nodes (add 'number')"
-        raise LabelledSetError(f"{problem} for {ref.source}: {ref.question!r}")
-    return found[0]
-
-
 def evaluate_contradictions(
     kb: KnowledgeBase, labelled: Sequence[LabelledPair], *, skip_missing: bool = False
 ) -> ContradictionEval:
@@ -281,86 +171,6 @@ def _by_kind(per_pair: Sequence[PairOutcome]) -> list[KindScore]:
             )
         )
     return out
-
-
-# --- the evaluation store: the documents the shipped set names ------------------------------
-
-
-def _packaged_documents() -> dict[str, Path]:
-    """Packaged documents by file name: the bundled corpus and the evaluation documents."""
-    data = Path(str(resources.files("qagraph") / "data"))
-    found: dict[str, Path] = {}
-    for folder in (data / "eval" / "corpora", data / "eval" / "contradiction_docs"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*/*")):
-                if path.is_file() and path.suffix.lower() in {".md", ".txt", ".rst", ".html"}:
-                    found.setdefault(path.name, path)
-    for path in sorted((data / "corpus").glob("*.txt")):
-        found[path.name] = path
-    return found
-
-
-def labelled_documents(labelled: Sequence[LabelledPair]) -> list[Path]:
-    """The packaged documents a labelled set needs: the bundled corpus and every other
-    packaged document it names.
-
-    Raises:
-        LabelledSetError: A source is no packaged document (score a store holding it).
-    """
-    packaged = _packaged_documents()
-    bundled = sorted(Path(str(resources.files("qagraph") / "data" / "corpus")).glob("*.txt"))
-    names = sorted({r.source for p in labelled for r in (p.a, p.b)})
-    missing = [n for n in names if n not in packaged]
-    if missing:
-        raise LabelledSetError(
-            f"the labelled set names {', '.join(missing)}, which qagraph does not ship; "
-            "score a store holding them with --store DIR"
-        )
-    extra = [packaged[n] for n in names if packaged[n] not in bundled]
-    return [*bundled, *extra]
-
-
-def _detector_fingerprint() -> str:
-    """Changes when the contradiction detector or its lexicon changes."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted((package / "ingest" / "contradictions").glob("*.py")):
-        digest.update(path.read_bytes())
-    lexicon = package / "data" / "contradiction_lexicon.json"
-    if lexicon.is_file():
-        digest.update(lexicon.read_bytes())
-    return digest.hexdigest()
-
-
-def evaluation_store(
-    labelled: Sequence[LabelledPair], encoder: EncoderConfig, *, root: Path | None = None
-) -> Path:
-    """A store of the documents the labelled set names, built first when missing or out of
-    date (a document, the model, the detector or the lexicon changed). Its vector cache is
-    kept across rebuilds, so only the first build embeds everything."""
-    from qagraph.eval.corpora import cache_root
-    from qagraph.ingest.pipeline import IngestConfig, ingest
-
-    documents = labelled_documents(labelled)
-    path = (root or cache_root()) / f"contradictions-{encoder.model.replace('/', '_')}"
-    stamp_file = path.with_name(path.name + ".sha256")
-    digest = hashlib.sha256(encoder.model.encode())
-    for doc in documents:
-        digest.update(doc.name.encode())
-        digest.update(doc.read_bytes())
-    digest.update(_detector_fingerprint().encode())
-    stamp = digest.hexdigest()[:16]
-    if Store(path).exists and stamp_file.is_file():
-        if stamp_file.read_text(encoding="utf-8").strip() == stamp:
-            return path
-    logger.info("building the contradiction evaluation store in %s", path)
-    config = IngestConfig(encoder=encoder, progress=False)
-    result = ingest(documents, store=path, config=config)
-    if not result.nodes:
-        raise QagraphError("the labelled set's documents gave no question/answer nodes")
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    stamp_file.write_text(stamp + "\n", encoding="utf-8")
-    return path
 
 
 def format_eval(result: ContradictionEval) -> str:

@@ -8,14 +8,24 @@ import re
 import pytest
 
 from qagraph.cli import main
-from qagraph.eval import bench, bench_app, bench_scale
+from qagraph.eval import (
+    bench,
+    bench_app,
+    bench_latency,
+    bench_scale,
+    bench_tables,
+    bench_threads,
+    scale_corpus,
+    scale_stages,
+    stage_clock,
+)
 from qagraph.ingest.readers import iter_input_files, read_document
 from qagraph.ingest.split import SplitterConfig, split_document
 
 
 @pytest.fixture(scope="module")
 def seeds():
-    return bench_scale.load_seeds()
+    return scale_corpus.load_seeds()
 
 
 def test_seeds_come_from_the_bundled_and_evaluation_corpora(seeds) -> None:
@@ -27,8 +37,8 @@ def test_seeds_come_from_the_bundled_and_evaluation_corpora(seeds) -> None:
 
 def test_corpus_has_exactly_n_questions_that_split_back(seeds, tmp_path) -> None:
     n = len(seeds) * 2 + 7
-    info = bench_scale.make_corpus(n, tmp_path, seeds)
-    assert info.questions == n and info.files == -(-n // bench_scale.PER_FILE)
+    info = scale_corpus.make_corpus(n, tmp_path, seeds)
+    assert info.questions == n and info.files == -(-n // scale_corpus.PER_FILE)
     files, problems = iter_input_files([tmp_path])
     assert not problems
     nodes = [
@@ -43,20 +53,20 @@ def test_corpus_has_exactly_n_questions_that_split_back(seeds, tmp_path) -> None
 
 
 def test_copies_pair_questions_shift_numbers_and_swap_sentences(seeds) -> None:
-    made = list(bench_scale.synthetic_nodes(seeds, len(seeds) * 3))
+    made = list(scale_corpus.synthetic_nodes(seeds, len(seeds) * 3))
     first, later = made[: len(seeds)], made[len(seeds) :]
     assert [q for _, q, _ in first] == [s.question for s in seeds]
     assert all(" And " in q for _, q, _ in later)
     changed = sum(a != s.answer for (_, _, a), s in zip(later, seeds * 2, strict=False))
     assert changed > len(later) / 2
     text = "It took 3 of 10 runs, 1,000 rows, version 2.1 and ID42."
-    assert bench_scale._shift_numbers(text, 5) == (
+    assert scale_corpus._shift_numbers(text, 5) == (
         "It took 8 of 15 runs, 1,000 rows, version 2.1 and ID42."
     )
 
 
 def test_stage_clock_books_nested_time_to_the_inner_stage() -> None:
-    clock = bench_scale.StageClock()
+    clock = stage_clock.StageClock()
     clock.track_memory = False
     with clock.stage("outer"):
         with clock.stage("inner"):
@@ -66,7 +76,7 @@ def test_stage_clock_books_nested_time_to_the_inner_stage() -> None:
 
 
 def test_query_clock_books_nested_time_to_the_outer_stage() -> None:
-    clock = bench.QueryClock()
+    clock = bench_latency.QueryClock()
     inner = clock.wrap("dense", lambda: 1)
     outer = clock.wrap("answer assembly", lambda: inner())
     assert outer() == 1
@@ -76,17 +86,17 @@ def test_query_clock_books_nested_time_to_the_outer_stage() -> None:
 
 def test_run_bench_reports_the_floor_stages_and_wordings() -> None:
     report = bench.run_bench(
-        model="hashing", n_queries=4, thread_modes=bench.THREAD_MODES, variants=False
+        model="hashing", n_queries=4, thread_modes=bench_threads.THREAD_MODES, variants=False
     )
     assert set(report["answer"]) == {"limited", "default", "single"}
     assert report["answer"]["limited"]["threads"]["blas"] in ([1], [])
     assert report["answer"]["limited"]["threads"]["faiss_omp"] == 1
     for mode in report["answer"].values():
-        assert set(mode["stages_ms"]) == set(bench.ASK_STAGES)
+        assert set(mode["stages_ms"]) == set(bench_latency.ASK_STAGES)
         assert mode["floor_ms"]["p50"] > 0 and mode["ask_ms"]["p50"] > 0
     wordings = report["wordings"]
     assert sum(wordings["by_wordings"].values()) == 4
-    table = bench.format_table(report)
+    table = bench_tables.format_table(report)
     for line in ("ask / floor (p50)", "answer assembly", "wordings embedded", "load average"):
         assert line in table
     json.dumps(report)
@@ -97,7 +107,7 @@ def test_run_scale_reports_every_stage(seeds, tmp_path) -> None:
         60, model="hashing", n_queries=3, workdir=tmp_path, seeds=seeds[:40]
     )
     assert report["nodes"] == 60
-    assert list(report["stages"]) == [*bench_scale.STAGE_ORDER, "other"]
+    assert list(report["stages"]) == [*scale_stages.STAGE_ORDER, "other"]
     assert report["stages"]["embedding/index"]["texts"] > 0
     assert report["embedding"]["texts"] > 0 and report["store_mb"] > 0
     assert report["ask_ms"]["p50"] > 0

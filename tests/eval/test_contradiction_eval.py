@@ -10,14 +10,9 @@ import pytest
 
 from qagraph.cli import main
 from qagraph.encoders import EncoderConfig
-from qagraph.eval.contradictions import (
-    KINDS,
-    LabelledSetError,
-    evaluate_contradictions,
-    format_eval,
-    labelled_documents,
-    load_labelled,
-)
+from qagraph.eval.contradiction_labels import KINDS, LabelledSetError, load_labelled
+from qagraph.eval.contradiction_store import labelled_documents
+from qagraph.eval.contradictions import evaluate_contradictions, format_eval
 from qagraph.ingest.pipeline import IngestConfig, bundled_corpus, ingest
 from qagraph.kb import Store
 

@@ -276,7 +276,7 @@ def test_eval_rejects_unknown_questions(store: Path, tmp_path: Path, capsys) -> 
 
 
 def test_shipped_labelled_set_is_valid() -> None:
-    from qagraph.eval.contradictions import load_labelled
+    from qagraph.eval.contradiction_labels import load_labelled
 
     pairs = load_labelled()
     assert len(pairs) >= 25

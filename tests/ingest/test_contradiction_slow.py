@@ -95,7 +95,8 @@ def _nodes(tmp_path: Path, name: str, text: str) -> list[QANode]:
 def test_corpus_flags_are_few_precise_and_carry_both_evidence_sentences(
     corpus_store: Path,
 ) -> None:
-    from qagraph.eval.contradictions import evaluate_contradictions, load_labelled
+    from qagraph.eval.contradiction_labels import load_labelled
+    from qagraph.eval.contradictions import evaluate_contradictions
     from qagraph.kb.contradictions import contradictions
 
     with Store(corpus_store).open() as kb:
@@ -117,12 +118,9 @@ def test_corpus_flags_are_few_precise_and_carry_both_evidence_sentences(
 
 def test_labelled_set_precision_and_recall(tmp_path_factory) -> None:
     from qagraph.encoders import EncoderConfig
-    from qagraph.eval.contradictions import (
-        evaluate_contradictions,
-        evaluation_store,
-        format_eval,
-        load_labelled,
-    )
+    from qagraph.eval.contradiction_labels import load_labelled
+    from qagraph.eval.contradiction_store import evaluation_store
+    from qagraph.eval.contradictions import evaluate_contradictions, format_eval
 
     labelled = load_labelled()
     path = evaluation_store(labelled, EncoderConfig(), root=tmp_path_factory.mktemp("eval"))

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from qagraph.encoders import EncoderConfig, load_encoder
-from qagraph.eval.bench_scale import make_corpus
+from qagraph.eval.scale_corpus import make_corpus
 from qagraph.ingest import links, neighbours
 from qagraph.ingest.contradictions import answer_pairs, candidates, detect
 from qagraph.ingest.graph import build_graph
