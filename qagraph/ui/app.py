@@ -31,6 +31,8 @@ from qagraph.ui.tabs import sources as sources_tab
 logger = logging.getLogger(__name__)
 
 TITLE = "qagraph"
+#: Events of one kind handled at once (Gradio queues the rest).
+CONCURRENCY_LIMIT = 64
 CSS_FILE = Path(__file__).with_name("style.css")
 #: System fonts only: a Google font would make every page load reach the network.
 THEME = gr.themes.Soft(
@@ -125,7 +127,10 @@ def build_app(state: AppState) -> gr.Blocks:
             api_visibility="private",
             show_progress="hidden",
         )
-    demo.queue(default_concurrency_limit=8)
+    # Chat requests that wait together are embedded in one forward pass (see
+    # qagraph.encoders.batching), so letting many run at once makes larger, cheaper
+    # batches; the model's lock still runs one pass at a time.
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
     return demo
 
 
