@@ -2,8 +2,14 @@
 
 `run_app` starts `qagraph serve` as a child process on a free loopback port with a store
 built from the bundled corpus in a temporary folder, waits until it answers, sends N
-questions at once to its `/ask` endpoint with `gradio_client` (one client, N jobs
-submitted together), then stops the server it started. Only 127.0.0.1 is ever contacted.
+questions at once to its `/ask` endpoint, then stops the server it started. Only
+127.0.0.1 is ever contacted.
+
+The questions go two ways. As N users: N requests to Gradio's REST API
+(`/gradio_api/call/ask`, one session each, as N browsers would be), from one asyncio
+client, which costs the shared CPU little. And as `gradio_client` sends them: one client,
+one session, N jobs submitted together, whose client threads take their own share of
+the same two cores.
 """
 
 from __future__ import annotations
@@ -120,6 +126,66 @@ def ask_concurrently(url: str, questions: list[str], timeout: float) -> dict[str
     }
 
 
+def ask_as_users(url: str, questions: list[str], timeout: float) -> dict[str, Any]:
+    """Send every question at once through the REST API, one session per question, and
+    time each until its answer is complete."""
+    import asyncio
+    import json
+    import uuid
+
+    import httpx
+    import numpy as np
+
+    api = url.rstrip("/") + "/gradio_api/call/ask"
+    run = uuid.uuid4().hex[:8]
+
+    async def one(client: httpx.AsyncClient, i: int, start: float) -> tuple[float, str]:
+        body = {"data": [questions[i], []], "session_hash": f"bench-{run}-{i}"}
+        event = (await client.post(api, json=body)).raise_for_status().json()["event_id"]
+        kind, data = "", ""
+        async with client.stream("GET", f"{api}/{event}") as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("event:"):
+                    kind = line.partition(":")[2].strip()
+                elif line.startswith("data:") and kind in ("complete", "error"):
+                    data = line.partition(":")[2].strip()
+                    break
+        finished = (time.perf_counter() - start) * 1000
+        if kind != "complete":
+            return finished, f"{questions[i]!r}: {kind or 'no answer'}: {data[:200]}"
+        text = _answer_text(json.loads(data))
+        return finished, "" if text.strip() else f"{questions[i]!r}: empty answer"
+
+    async def all_at_once() -> list[tuple[float, str] | BaseException]:
+        limits = httpx.Limits(max_connections=2 * len(questions) + 10)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+            start = time.perf_counter()
+            jobs = [one(client, i, start) for i in range(len(questions))]
+            return await asyncio.gather(*jobs, return_exceptions=True)
+
+    start = time.perf_counter()
+    outcomes = asyncio.run(all_at_once())
+    wall = time.perf_counter() - start
+    latencies, failed = [], []
+    for question, outcome in zip(questions, outcomes, strict=True):
+        if isinstance(outcome, BaseException):  # counted and named, not raised
+            failed.append(f"{question!r}: {type(outcome).__name__}: {outcome}")
+            continue
+        latencies.append(outcome[0])
+        if outcome[1]:
+            failed.append(outcome[1])
+    answered = len(questions) - len(failed)
+    return {
+        "requests": len(questions),
+        "answered": answered,
+        "failed": failed[:10],
+        "wall_s": round(wall, 3),
+        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
+        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
+        "max_ms": round(max(latencies), 1) if latencies else None,
+    }
+
+
 def run_app(n: int, *, model: str | None = None, log: IO[str] | None = None) -> dict[str, Any]:
     """Start `qagraph serve`, send `n` concurrent chat requests, stop it; the figures.
 
@@ -174,6 +240,7 @@ def run_app(n: int, *, model: str | None = None, log: IO[str] | None = None) -> 
                 "answered": sum(a["answered"] for a in alone),
                 "p50_ms": _median([a["p50_ms"] for a in alone if a["p50_ms"] is not None]),
             }
+            report["users"] = ask_as_users(url, questions, ANSWER_TIMEOUT_S)
             report.update(ask_concurrently(url, questions, ANSWER_TIMEOUT_S))
         finally:
             _stop(process)
@@ -205,12 +272,20 @@ def format_app(report: dict[str, Any]) -> str:
         ("first answer (one-time costs)", f"{report['first_ms']} ms"),
         ("one request at a time", f"{report['sequential']['answered']} of "
          f"{report['sequential']['requests']} answered, p50 {report['sequential']['p50_ms']} ms"),
-        ("concurrent requests", f"{report['requests']}, answered {report['answered']}"),
-        ("latency from submit", f"p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, "
-         f"max {report['max_ms']} ms"),
-        ("all answered in", f"{report['wall_s']} s"),
     ]  # fmt: skip
+    for label, run in (
+        ("as N users (REST API, a session each)", report.get("users")),
+        ("with gradio_client (one session)", report),
+    ):
+        if not run:
+            continue
+        rows += [
+            (label, f"{run['requests']} requests at once, {run['answered']} answered"),
+            ("  latency from submit", f"p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms, "
+             f"max {run['max_ms']} ms"),
+            ("  all answered in", f"{run['wall_s']} s"),
+        ]  # fmt: skip
     width = max(len(a) for a, _ in rows)
     lines = [f"{a:<{width}}  {b}" for a, b in rows]
-    lines += [f"failed: {f}" for f in report["failed"]]
+    lines += [f"failed: {f}" for f in report["failed"] + report.get("users", {}).get("failed", [])]
     return "\n".join(lines)

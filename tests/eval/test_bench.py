@@ -166,3 +166,6 @@ def test_app_bench_answers_every_request() -> None:
     report = bench_app.run_app(3, model="hashing")
     assert report["answered"] == report["requests"] == 3, report["failed"]
     assert re.match(r"\d", str(report["p50_ms"]))
+    users = report["users"]  # the same questions through the REST API, a session each
+    assert users["answered"] == users["requests"] == 3, users["failed"]
+    assert "as N users" in bench_app.format_app(report)
