@@ -32,7 +32,7 @@ from qagraph.retrieval.abstain import (
     fit_logistic,
     save_model,
 )
-from qagraph.retrieval.fusion import FusionWeights
+from qagraph.retrieval.fusion import VARIANTS, FusionWeights
 from qagraph.retrieval.searcher import QuerySignals, Retriever
 
 logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measured = [retriever.signals(q.text) for q in queries]
     report = {
         variant: evaluate(retriever, measured, queries, variant)
-        for variant in ("lexical", "dense", "hybrid", "hybrid+graph")
+        for variant in VARIANTS
     }
     weights, tuned = grid_search(retriever, measured, queries)
     model, rows = fit_abstention(retriever, measured, queries)
