@@ -153,7 +153,12 @@ def _segments(markdown: str) -> list[tuple[str, str, str]]:
     return [(_strip_quotes(text), kind, lead) for text, kind, lead in raw if _strip_quotes(text)]
 
 
-@functools.lru_cache(maxsize=4096)
+# Answers whose claims and segments are kept: detection compares each node with several
+# others, in no order a small cache could follow, so it holds a large corpus's answers.
+ANSWERS_CACHED = 1 << 17
+
+
+@functools.lru_cache(maxsize=ANSWERS_CACHED)
 def split_claims(markdown: str) -> tuple[Claim, ...]:
     """The claims of an answer, in order.
 
@@ -174,7 +179,7 @@ def split_claims(markdown: str) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=ANSWERS_CACHED)
 def answer_segments(markdown: str) -> tuple[str, ...]:
     """Every sentence, item and cell of an answer with a content word, questions included.
 
