@@ -78,9 +78,28 @@ def _answer_text(result: Any) -> str:
     return str(content or "") if isinstance(last, dict) and last.get("role") == "assistant" else ""
 
 
+def _summary(
+    requests: int, answered: int, failed: list[str], wall: float, latencies: list[float]
+) -> dict[str, Any]:
+    """The figures of one round of requests (the first ten failures named)."""
+    import numpy as np
+
+    def pct(q: float) -> float | None:
+        return round(float(np.percentile(latencies, q)), 1) if latencies else None
+
+    return {
+        "requests": requests,
+        "answered": answered,
+        "failed": failed[:10],
+        "wall_s": round(wall, 3),
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+    }
+
+
 def ask_concurrently(url: str, questions: list[str], timeout: float) -> dict[str, Any]:
     """Submit every question at once to `url`'s `/ask` and time each until its answer."""
-    import numpy as np
     from gradio_client import Client
 
     client = Client(url, verbose=False)
@@ -115,15 +134,7 @@ def ask_concurrently(url: str, questions: list[str], timeout: float) -> dict[str
             failed.append(f"{questions[i]!r}: empty answer")
     wall = time.perf_counter() - start
     client.close() if hasattr(client, "close") else None
-    return {
-        "requests": len(questions),
-        "answered": answered,
-        "failed": failed[:10],
-        "wall_s": round(wall, 3),
-        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
-        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
-        "max_ms": round(max(latencies), 1) if latencies else None,
-    }
+    return _summary(len(questions), answered, failed, wall, latencies)
 
 
 def ask_as_users(url: str, questions: list[str], timeout: float) -> dict[str, Any]:
@@ -134,7 +145,6 @@ def ask_as_users(url: str, questions: list[str], timeout: float) -> dict[str, An
     import uuid
 
     import httpx
-    import numpy as np
 
     api = url.rstrip("/") + "/gradio_api/call/ask"
     run = uuid.uuid4().hex[:8]
@@ -175,15 +185,7 @@ def ask_as_users(url: str, questions: list[str], timeout: float) -> dict[str, An
         if outcome[1]:
             failed.append(outcome[1])
     answered = len(questions) - len(failed)
-    return {
-        "requests": len(questions),
-        "answered": answered,
-        "failed": failed[:10],
-        "wall_s": round(wall, 3),
-        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
-        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
-        "max_ms": round(max(latencies), 1) if latencies else None,
-    }
+    return _summary(len(questions), answered, failed, wall, latencies)
 
 
 def run_app(n: int, *, model: str | None = None, log: IO[str] | None = None) -> dict[str, Any]:
