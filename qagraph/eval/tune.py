@@ -208,10 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     retriever = Retriever.open(store)
     queries = load_dev(retriever)
     measured = [retriever.signals(q.text) for q in queries]
-    report = {
-        variant: evaluate(retriever, measured, queries, variant)
-        for variant in VARIANTS
-    }
+    report = {variant: evaluate(retriever, measured, queries, variant) for variant in VARIANTS}
     weights, tuned = grid_search(retriever, measured, queries)
     model, rows = fit_abstention(retriever, measured, queries)
     decisions = [model.probability(r) >= model.threshold for r in rows]

@@ -101,7 +101,7 @@ def test_hashing_rejects_bare_string_and_bad_arguments(hashing_encoder: Encoder)
 
 def test_config_defaults_and_normalisation() -> None:
     config = EncoderConfig()
-    assert (config.model, config.device, config.batch_size) == (DEFAULT_MODEL, "cpu", 32)
+    assert (config.model, config.device, config.batch_size) == (DEFAULT_MODEL, "cpu", 16)
     assert config.expected_sha256 is None
     alias = EncoderConfig(model="sentence-transformers/all-MiniLM-L6-v2", device=" CPU ")
     assert alias == config and hash(alias) == hash(config)

@@ -21,13 +21,13 @@ logger = logging.getLogger(__name__)
 
 # Room left under max_tokens: special tokens and the joins between sentences.
 _MARGIN = 8
-# Short phrases: large batches cost little padding (texts are sorted by length) and save
-# most of the per-batch overhead on a CPU.
-PHRASE_BATCH = 128
+# Short phrases: on a 2-core CPU passes of 16-32 short texts run fastest (370 texts/s
+# against 260 in passes of 128: larger ones stop fitting the caches).
+PHRASE_BATCH = 32
 # A gist needs the question and the opening of the answer, where it says what it is about;
 # a shorter window costs proportionally less to embed.
 GIST_TOKENS = 64
-GIST_BATCH = 64
+GIST_BATCH = 16
 
 
 def node_gist(node: QANode, encoder: Encoder) -> str:
