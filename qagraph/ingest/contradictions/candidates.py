@@ -7,10 +7,10 @@ regularization" with "Lasso and Ridge" although the questions name them differen
 Nodes of one source are compared only when the source asks the same question twice: a
 source's answers to different questions are meant to differ.
 
-The pairs tried are each node's nearest questions and nearest answers (FAISS, see
-`qagraph.ingest.neighbours` and `answer_pairs`), every pair close enough to be the same
-question, and the linked and repeated ones: O(N k) pairs rather than all N^2. A node
-keeps `max_per_node` partners at most, so a few times that many neighbours are plenty.
+The pairs tried are each node's nearest questions (those asking the same question among
+them) and nearest answers (FAISS, see `qagraph.ingest.neighbours` and `answer_pairs`), and
+the linked and repeated ones: O(N k) pairs rather than all N^2. A node keeps
+`max_per_node` partners at most, so a few times that many neighbours are plenty.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from scipy import sparse
 
 from qagraph.ingest.contradictions.answer_pairs import answer_pairs, answer_vectors, pair_products
 from qagraph.ingest.contradictions.words import content_lemmas
-from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines, vector_index
+from qagraph.ingest.neighbours import neighbour_pairs, pair_cosines
 from qagraph.kb.records import Edge, QANode, normalize_question
 
 logger = logging.getLogger(__name__)
@@ -96,20 +96,15 @@ def _pairs_to_try(
     answers: sparse.csr_matrix,
     *,
     min_question: float,
-    same_question: float,
     min_answer: float,
     k_max: int,
-    k_same: int,
 ) -> np.ndarray:
-    """Pairs (i < j) that may be candidates: near neighbours by question, every pair
-    close enough to be the same question, and near neighbours by answer TF-IDF."""
-    questions = np.ascontiguousarray(questions, dtype=np.float32)
-    index = vector_index(questions) if len(questions) > 1 else None
+    """Pairs (i < j) that may be candidates: near neighbours by question (same-question
+    pairs, closer still, are the nearest of them) and near neighbours by answer TF-IDF."""
     found = [
-        # A node keeps `max_per_node` partners at most: k_max of them are plenty to try.
-        neighbour_pairs(questions, min_question, k_max=k_max, index=index),
-        # Same-question pairs have a cap of their own.
-        neighbour_pairs(questions, same_question, k_max=k_same, index=index),
+        neighbour_pairs(
+            np.ascontiguousarray(questions, dtype=np.float32), min_question, k_max=k_max
+        ),
         answer_pairs(answers, min_answer, k_max=k_max),
     ]
     return np.unique(np.concatenate(found), axis=0)
@@ -183,10 +178,10 @@ def find_candidates(
             question_vectors,
             tfidf,
             min_question=min(question_sim, related_sim, same_question_sim, answer_question_sim),
-            same_question=same_question_sim,
             min_answer=answer_sim,
-            k_max=max(_K_MAX, 4 * max_per_node),
-            k_same=2 * max_same_per_node,
+            # A node keeps `max_per_node` partners, and `max_same_per_node` asking the
+            # same question, at most: a few times that many neighbours are plenty.
+            k_max=max(_K_MAX, 4 * max_per_node, 2 * max_same_per_node),
         )
     ]
     # Linked pairs and repeated questions are compared whatever their vectors say.
